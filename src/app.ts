@@ -1,0 +1,162 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { MeterSampleWriter } from './domain/sessions/meter-sample-writer.js';
+import { SessionService } from './domain/sessions/session.service.js';
+import { StationService } from './domain/stations/station.service.js';
+import { IdTokenService } from './domain/users/id-token.service.js';
+import { UserService } from './domain/users/user.service.js';
+import { createEventBus, type EventBus } from './events/event-bus.js';
+import type { AppServices, GraphQLContext } from './graphql/context.js';
+import { maskError } from './graphql/errors.js';
+import { schema } from './graphql/schema.js';
+import { createLogger, type Logger } from './logger.js';
+import { createOcppServer } from './ocpp/ocpp-server.js';
+import { createStationGateway, SUPPORTED_PROTOCOLS } from './ocpp/station-gateway.js';
+
+export interface App {
+  /** http://host:port of the running server. */
+  url: string;
+  port: number;
+  services: AppServices;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires config -> database -> events -> services -> HTTP (GraphQL + graphql-ws + OCPP),
+ * all on one port, and starts listening. Tests start it on port 0.
+ */
+export async function startApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
+  const database = await openDatabase(config, log);
+  let events: EventBus | undefined;
+  try {
+    events = await createEventBus({ redisUrl: config.redisUrl, channelPrefix: config.eventsChannelPrefix });
+    return await listen(config, log, database, events);
+  } catch (err) {
+    await events?.close();
+    await database.close();
+    throw err;
+  }
+}
+
+async function listen(config: Config, log: Logger, database: Database, events: EventBus): Promise<App> {
+  const stations = new StationService(database.orm, events, { autoRegister: config.ocpp.autoRegister, nodeId: config.nodeId });
+  const tokens = new IdTokenService(database.orm, { allowConcurrentTx: config.authorization.allowConcurrentTx });
+  const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
+  const sessions = new SessionService(database.orm, events, stations, tokens, writer);
+  const users = new UserService(database.orm);
+  const services: AppServices = { stations, sessions, tokens, users, events };
+
+  const released = await stations.releaseStationsOfThisNode();
+  if (released) log.info('marked stations of a previous run offline', { count: released });
+
+  const yoga = createYoga<{ req: IncomingMessage }, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: () => ({ services }),
+    maskedErrors: { maskError },
+    logging: false,
+    landingPage: false,
+  });
+
+  const ocpp = createOcppServer({
+    gateway: createStationGateway(
+      { stations, tokens, sessions, heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds },
+      log,
+    ),
+    protocols: SUPPORTED_PROTOCOLS,
+    pingIntervalMs: config.ocpp.pingIntervalMs,
+    callTimeoutMs: config.ocpp.callTimeoutMs,
+    logger: log,
+  });
+
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', stationsConnected: ocpp.connectedCount(), events: events.transport }));
+      return;
+    }
+    void yoga.handle(req, res);
+  });
+
+  const graphqlWs = new WebSocketServer({ noServer: true });
+  const wsCleanup = useServer<Record<string, unknown>>(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+        });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [err as never];
+        }
+        const errors = validate(s, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema: s,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    graphqlWs,
+  );
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (ocpp.handleUpgrade(req, socket, head)) return;
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/graphql') {
+      graphqlWs.handleUpgrade(req, socket, head, (ws) => graphqlWs.emit('connection', ws, req));
+      return;
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${port}`;
+  log.info('listening', { graphql: `${url}/graphql`, ocpp: `ws://${host}:${port}/ocpp/<identity>`, events: events.transport, embeddedDatabase: database.embedded });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Stop taking new work, let chargers go, write what was acknowledged, then close stores.
+      server.close();
+      await wsCleanup.dispose();
+      await ocpp.close();
+      server.closeAllConnections();
+      await writer.close();
+      await stations.close();
+      await events.close();
+      await database.close();
+      log.info('stopped');
+    })());
+
+  return { url, port, services, database, stop };
+}
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => never;
+  subscribe: (args: ExecutionArgs) => never;
+}

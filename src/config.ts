@@ -1,0 +1,80 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const seconds = z.coerce.number().int().positive();
+
+// One schema over the environment; nothing else in the codebase reads process.env.
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  NODE_ID: z.string().min(1).default(hostname()),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
+  EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  REDIS_URL: z.string().optional(),
+  EVENTS_CHANNEL_PREFIX: z.string().default('csms'),
+  OCPP_AUTO_REGISTER: bool.default('false'),
+  OCPP_HEARTBEAT_INTERVAL: seconds.default(300),
+  OCPP_PING_INTERVAL: seconds.default(30),
+  OCPP_CALL_TIMEOUT: seconds.default(30),
+  AUTH_ALLOW_CONCURRENT_TX: bool.default('false'),
+  METER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(5000),
+  METER_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(10),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  nodeId: string;
+  database: { url: string; poolMax: number } | { embedded: { dir: string; port: number } };
+  redisUrl: string | undefined;
+  eventsChannelPrefix: string;
+  ocpp: {
+    autoRegister: boolean;
+    heartbeatIntervalSeconds: number;
+    pingIntervalMs: number;
+    callTimeoutMs: number;
+  };
+  authorization: { allowConcurrentTx: boolean };
+  meterBatch: { maxRows: number; maxWaitMs: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "not set", as in most shells' `FOO= npm start`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    nodeId: e.NODE_ID,
+    database: e.DATABASE_URL
+      ? { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
+      : { embedded: { dir: resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT } },
+    redisUrl: e.REDIS_URL,
+    eventsChannelPrefix: e.EVENTS_CHANNEL_PREFIX,
+    ocpp: {
+      autoRegister: e.OCPP_AUTO_REGISTER,
+      heartbeatIntervalSeconds: e.OCPP_HEARTBEAT_INTERVAL,
+      pingIntervalMs: e.OCPP_PING_INTERVAL * 1000,
+      callTimeoutMs: e.OCPP_CALL_TIMEOUT * 1000,
+    },
+    authorization: { allowConcurrentTx: e.AUTH_ALLOW_CONCURRENT_TX },
+    meterBatch: { maxRows: e.METER_BATCH_MAX_ROWS, maxWaitMs: e.METER_BATCH_MAX_WAIT_MS },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,20 @@
+import { ChargingSessionSchema } from '../domain/sessions/charging-session.entity.js';
+import { MeterSampleSchema } from '../domain/sessions/meter-sample.entity.js';
+import { ConnectorStatusEventSchema } from '../domain/stations/connector-status-event.entity.js';
+import { ConnectorSchema } from '../domain/stations/connector.entity.js';
+import { StationReportSchema } from '../domain/stations/station-report.entity.js';
+import { StationSchema } from '../domain/stations/station.entity.js';
+import { IdTokenSchema } from '../domain/users/id-token.entity.js';
+import { UserSchema } from '../domain/users/user.entity.js';
+
+// Every entity the ORM knows, listed once: no folder scanning at start-up.
+export const entities = [
+  StationSchema,
+  ConnectorSchema,
+  ConnectorStatusEventSchema,
+  StationReportSchema,
+  UserSchema,
+  IdTokenSchema,
+  ChargingSessionSchema,
+  MeterSampleSchema,
+];

@@ -1,0 +1,322 @@
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { EventBus } from '../../events/event-bus.js';
+import type { SessionView } from '../../events/channels.js';
+import { isUuid } from '../ids.js';
+import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
+import { ConnectorSchema } from '../stations/connector.entity.js';
+import type { StationService } from '../stations/station.service.js';
+import { StationError } from '../stations/station.errors.js';
+import type { AuthorizationResult, IdTokenService } from '../users/id-token.service.js';
+import { ChargingSessionSchema, type ChargingSession } from './charging-session.entity.js';
+import { energyRegisterReading } from './energy.js';
+import type { MeterSampleWriter, SessionEnergyRow } from './meter-sample-writer.js';
+import { MeterSampleSchema } from './meter-sample.entity.js';
+import { SessionsError } from './sessions.errors.js';
+import type { MeterReport, MeterSampleView, SampledValue, TransactionStart, TransactionStop } from './session.types.js';
+
+export interface SessionFilter {
+  stationIdentity?: string | null;
+  active?: boolean | null;
+  from?: Date | null;
+  to?: Date | null;
+  idTokenId?: string | null;
+}
+
+export interface StopOutcome {
+  /** Null when the charger sent no idTag with the stop. */
+  authorization: AuthorizationResult | null;
+  known: boolean;
+}
+
+export class SessionService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly events: EventBus,
+    private readonly stations: StationService,
+    private readonly tokens: IdTokenService,
+    private readonly writer: MeterSampleWriter,
+  ) {}
+
+  /**
+   * Records a transaction the charger started and hands back its transactionId. A retried
+   * StartTransaction (same connector, tag, time and meter reading) gets the same id.
+   */
+  async start(identity: string, start: TransactionStart): Promise<{ transactionId: number; authorization: AuthorizationResult }> {
+    const stationId = await this.requireStationId(identity);
+    const em = this.orm.em.fork();
+    const existing = await this.findRetry(em, stationId, start);
+    if (existing) {
+      const authorization = await this.tokens.authorize(start.idTag, { exceptSessionId: existing.id });
+      return { transactionId: existing.transactionId, authorization };
+    }
+
+    const authorization = await this.tokens.authorize(start.idTag);
+    const connector = await em.findOne(ConnectorSchema, { station: stationId, connectorId: start.connectorId });
+    // A start reading of 0 while this meter was known to be higher is likely a charger that
+    // started offline without a reading: count from the known register until a reading proves otherwise.
+    const known = connector?.lastRegisterWh ?? null;
+    const provisional = start.meterStartWh === 0 && known !== null && known > 0;
+    const [{ id: transactionId }] = await em
+      .getConnection()
+      .execute<{ id: number }[]>(`select nextval('charging_session_transaction_id_seq')::int as id`);
+
+    const session = em.create(ChargingSessionSchema, {
+      transactionId,
+      station: stationId,
+      connectorId: start.connectorId,
+      idTag: start.idTag,
+      idToken: authorization.tokenId,
+      authorizationStatus: authorization.status,
+      status: 'ACTIVE',
+      reservationId: start.reservationId ?? null,
+      startedAt: start.startedAt,
+      meterStartWh: start.meterStartWh,
+      baselineWh: provisional ? known! : start.meterStartWh,
+      baselineProvisional: provisional,
+      lastRegisterWh: null,
+      energyWh: 0,
+    });
+    try {
+      await em.flush();
+    } catch (err) {
+      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      // The same start arrived twice at once (e.g. through two nodes): the first one wins.
+      const winner = await this.findRetry(this.orm.em.fork(), stationId, start);
+      if (!winner) throw err;
+      return { transactionId: winner.transactionId, authorization };
+    }
+    this.events.publish('session.updated', { change: 'STARTED', session: toSessionView(session, identity) });
+    return { transactionId, authorization };
+  }
+
+  /** Stores the samples (acknowledged only once committed) and publishes them live. */
+  async recordMeterValues(identity: string, report: MeterReport): Promise<void> {
+    const stationId = await this.requireStationId(identity);
+    const receivedAt = new Date();
+    const row = await this.writer.write({
+      stationId,
+      connectorId: report.connectorId,
+      transactionId: report.transactionId ?? null,
+      samples: report.samples,
+      reading: report.transactionId === undefined ? null : energyRegisterReading(report.samples),
+      receivedAt,
+    });
+    this.events.publish('meter.values', {
+      stationId,
+      stationIdentity: identity,
+      connectorId: report.connectorId,
+      sessionId: row?.id ?? null,
+      transactionId: report.transactionId ?? null,
+      sessionEnergyWh: row ? Number(row.energy_wh) : null,
+      samples: report.samples.map((s) => ({
+        sampledAt: s.sampledAt.toISOString(),
+        measurand: s.measurand,
+        phase: s.phase,
+        unit: s.unit,
+        context: s.context,
+        location: s.location,
+        value: s.value,
+      })),
+      receivedAt: receivedAt.toISOString(),
+    });
+    if (row) this.events.publish('session.updated', { change: 'METER', session: sessionViewFromRow(row, identity) });
+  }
+
+  /**
+   * Closes a session. A stop for a transaction we never saw is still answered: its samples
+   * are stored against the station and the stop is kept as a report for operators.
+   */
+  async stop(identity: string, stop: TransactionStop): Promise<StopOutcome> {
+    const stationId = await this.requireStationId(identity);
+    const em = this.orm.em.fork();
+    const session = await em.findOne(ChargingSessionSchema, { station: stationId, transactionId: stop.transactionId });
+    const authorization = stop.idTag
+      ? await this.tokens.authorize(stop.idTag, { exceptSessionId: session?.id })
+      : null;
+
+    if (!session) {
+      await this.writer.write({
+        stationId,
+        connectorId: 0,
+        transactionId: null,
+        samples: stop.samples,
+        reading: null,
+        receivedAt: new Date(),
+      });
+      await this.stations.recordReport(identity, {
+        kind: 'UNKNOWN_TRANSACTION_STOP',
+        payload: {
+          transactionId: stop.transactionId,
+          idTag: stop.idTag ?? null,
+          meterStopWh: stop.meterStopWh,
+          stoppedAt: stop.stoppedAt.toISOString(),
+          reason: stop.reason,
+        },
+      });
+      return { authorization, known: false };
+    }
+    if (session.status === 'COMPLETED') return { authorization, known: true };
+
+    // The stop reading goes through the same energy rules as every other reading.
+    const samples: SampledValue[] = stop.samples;
+    await this.writer.write({
+      stationId,
+      connectorId: session.connectorId,
+      transactionId: session.transactionId,
+      samples,
+      reading: { wh: stop.meterStopWh, sampledAt: stop.stoppedAt },
+      receivedAt: new Date(),
+    });
+    await em.refresh(session);
+    Object.assign(session, {
+      status: 'COMPLETED',
+      stoppedAt: stop.stoppedAt,
+      meterStopWh: stop.meterStopWh,
+      stopReason: stop.reason,
+      stopIdTag: stop.idTag ?? null,
+    });
+    await em.flush();
+    this.events.publish('session.updated', { change: 'STOPPED', session: toSessionView(session, identity) });
+    return { authorization, known: true };
+  }
+
+  async get(id: string): Promise<SessionView | null> {
+    if (!isUuid(id)) return null;
+    const em = this.orm.em.fork();
+    const session = await em.findOne(ChargingSessionSchema, { id }, { populate: ['station'] });
+    return session ? toSessionView(session, session.station.identity) : null;
+  }
+
+  async list(page: PageRequest, filter: SessionFilter = {}): Promise<Page<SessionView>> {
+    const em = this.orm.em.fork();
+    const where: Record<string, unknown>[] = [];
+    if (filter.stationIdentity) where.push({ station: { identity: filter.stationIdentity } });
+    if (filter.active === true) where.push({ status: 'ACTIVE' });
+    if (filter.active === false) where.push({ status: 'COMPLETED' });
+    if (filter.from) where.push({ startedAt: { $gte: filter.from } });
+    if (filter.to) where.push({ startedAt: { $lt: filter.to } });
+    if (filter.idTokenId) where.push({ idToken: filter.idTokenId });
+    if (page.after) {
+      const after = decodeCursor(page.after, z.tuple([z.string().datetime(), z.string().uuid()]));
+      if (!after) throw new SessionsError('INVALID_SESSION_QUERY', 'after is not a valid cursor', { field: 'after' });
+      const at = new Date(after[0]);
+      where.push({ $or: [{ startedAt: { $lt: at } }, { startedAt: at, id: { $lt: after[1] } }] });
+    }
+    const rows = await em.find(
+      ChargingSessionSchema,
+      { $and: where },
+      { orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], limit: page.first + 1, populate: ['station'] },
+    );
+    return toPage(
+      rows,
+      page.first,
+      (s) => toSessionView(s, s.station.identity),
+      (s) => encodeCursor([s.startedAt.toISOString(), s.id]),
+    );
+  }
+
+  async samples(
+    sessionId: string,
+    options: { measurands?: string[] | null; limit: number },
+  ): Promise<MeterSampleView[]> {
+    const em = this.orm.em.fork();
+    const where: Record<string, unknown> = { session: sessionId };
+    if (options.measurands?.length) where.measurand = { $in: options.measurands };
+    const rows = await em.find(MeterSampleSchema, where, { orderBy: [{ sampledAt: 'asc' }, { id: 'asc' }], limit: options.limit });
+    return rows.map((r) => ({
+      sampledAt: r.sampledAt.toISOString(),
+      measurand: r.measurand,
+      phase: r.phase ?? null,
+      unit: r.unit ?? null,
+      context: r.context ?? null,
+      location: r.location ?? null,
+      format: r.format ?? null,
+      value: r.value,
+      numericValue: r.numericValue ?? null,
+    }));
+  }
+
+  /** The session a connector is charging right now, if any. */
+  async activeOnConnector(stationId: string, connectorId: number): Promise<SessionView | null> {
+    const em = this.orm.em.fork();
+    const session = await em.findOne(
+      ChargingSessionSchema,
+      { station: stationId, connectorId, status: 'ACTIVE' },
+      { populate: ['station'], orderBy: { startedAt: 'desc' } },
+    );
+    return session ? toSessionView(session, session.station.identity) : null;
+  }
+
+  private async findRetry(em: EntityManager, stationId: string, start: TransactionStart) {
+    return em.findOne(ChargingSessionSchema, {
+      station: stationId,
+      connectorId: start.connectorId,
+      idTag: start.idTag,
+      startedAt: start.startedAt,
+      meterStartWh: start.meterStartWh,
+    });
+  }
+
+  private async requireStationId(identity: string): Promise<string> {
+    const id = await this.stations.idOf(identity);
+    if (!id) throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
+    return id;
+  }
+
+}
+
+export function toSessionView(s: ChargingSession, stationIdentity: string): SessionView {
+  const station = s.station as unknown as { id: string } | string;
+  return {
+    id: s.id,
+    transactionId: s.transactionId,
+    stationId: typeof station === 'string' ? station : station.id,
+    stationIdentity,
+    connectorId: s.connectorId,
+    idTag: s.idTag,
+    idTokenId: idOf(s.idToken),
+    authorizationStatus: s.authorizationStatus,
+    status: s.status,
+    reservationId: s.reservationId ?? null,
+    startedAt: s.startedAt.toISOString(),
+    stoppedAt: s.stoppedAt ? s.stoppedAt.toISOString() : null,
+    meterStartWh: Number(s.meterStartWh),
+    meterStopWh: s.meterStopWh === null || s.meterStopWh === undefined ? null : Number(s.meterStopWh),
+    energyWh: Number(s.energyWh),
+    lastSampleAt: s.lastSampleAt ? s.lastSampleAt.toISOString() : null,
+    stopReason: (s.stopReason ?? null) as SessionView['stopReason'],
+    stopIdTag: s.stopIdTag ?? null,
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+function idOf(ref: unknown): string | null {
+  if (!ref) return null;
+  return typeof ref === 'string' ? ref : (ref as { id: string }).id;
+}
+
+/** The same view from a raw row the meter writer returned, so the hot path reads nothing back. */
+export function sessionViewFromRow(r: SessionEnergyRow, stationIdentity: string): SessionView {
+  return {
+    id: r.id,
+    transactionId: r.transaction_id,
+    stationId: r.station_id,
+    stationIdentity,
+    connectorId: r.connector_id,
+    idTag: r.id_tag,
+    idTokenId: r.id_token_id,
+    authorizationStatus: r.authorization_status as SessionView['authorizationStatus'],
+    status: r.status as SessionView['status'],
+    reservationId: r.reservation_id,
+    startedAt: r.started_at.toISOString(),
+    stoppedAt: r.stopped_at ? r.stopped_at.toISOString() : null,
+    meterStartWh: Number(r.meter_start_wh),
+    meterStopWh: r.meter_stop_wh === null ? null : Number(r.meter_stop_wh),
+    energyWh: Number(r.energy_wh),
+    lastSampleAt: r.last_sample_at ? r.last_sample_at.toISOString() : null,
+    stopReason: r.stop_reason as SessionView['stopReason'],
+    stopIdTag: r.stop_id_tag,
+    updatedAt: r.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,475 @@
+import { UniqueConstraintViolationException, type MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { EventBus } from '../../events/event-bus.js';
+import type { StationStatusEvent } from '../../events/channels.js';
+import { parseInput } from '../input.js';
+import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
+import { ConnectorStatusEventSchema } from './connector-status-event.entity.js';
+import { ConnectorSchema, type Connector } from './connector.entity.js';
+import { StationReportSchema, type StationReport, type StationReportKind } from './station-report.entity.js';
+import { StationSchema, type Station } from './station.entity.js';
+import { StationError } from './station.errors.js';
+import type { BootInfo, ConnectorStatusReport, ConnectorView, StationReportView, StationView } from './station.types.js';
+
+// Characters a charger can put in the last segment of its URL without escaping surprises.
+export const STATION_IDENTITY = /^[A-Za-z0-9._~:@+\-]{1,48}$/;
+
+const stationInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  address: z.string().trim().max(500).nullish(),
+  latitude: z.number().min(-90).max(90).nullish(),
+  longitude: z.number().min(-180).max(180).nullish(),
+  timeZone: z
+    .string()
+    .max(64)
+    .refine((tz) => isTimeZone(tz), 'unknown IANA time zone')
+    .nullish(),
+});
+
+export type StationInput = z.input<typeof stationInput>;
+
+const stationPatch = stationInput.extend({ name: stationInput.shape.name.nullish() }).partial();
+export type StationPatch = z.input<typeof stationPatch>;
+
+export interface StationFilter {
+  online?: boolean | null;
+  search?: string | null;
+}
+
+export interface StationServiceOptions {
+  autoRegister: boolean;
+  nodeId: string;
+  /** How often buffered lastSeenAt values are written. */
+  seenFlushMs?: number;
+}
+
+export class StationService {
+  // lastSeenAt moves with every frame; it is kept here and written in one statement per interval.
+  private readonly seen = new Map<string, Date>();
+  private readonly idByIdentity = new Map<string, string>();
+  private readonly connectedAt = new Map<string, Date>();
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly events: EventBus,
+    private readonly options: StationServiceOptions,
+  ) {
+    this.flushTimer = setInterval(() => void this.flushSeen().catch(() => {}), options.seenFlushMs ?? 10_000);
+    this.flushTimer.unref();
+  }
+
+  async register(identity: string, input: StationInput): Promise<StationView> {
+    if (!STATION_IDENTITY.test(identity)) {
+      throw new StationError(
+        'INVALID_STATION_INPUT',
+        'identity must be 1-48 characters of letters, digits and . _ ~ : @ + -',
+        { field: 'identity' },
+      );
+    }
+    const data = parseInput(stationInput, input, invalidStation);
+    const em = this.orm.em.fork();
+    const station = em.create(StationSchema, {
+      identity,
+      name: data.name,
+      address: data.address ?? null,
+      latitude: data.latitude?.toFixed(6) ?? null,
+      longitude: data.longitude?.toFixed(6) ?? null,
+      timeZone: data.timeZone ?? 'UTC',
+    });
+    try {
+      await em.flush();
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) {
+        throw new StationError('STATION_IDENTITY_TAKEN', `a station with identity "${identity}" is already registered`);
+      }
+      throw err;
+    }
+    return toStationView(station, []);
+  }
+
+  async update(identity: string, patch: StationPatch): Promise<StationView> {
+    const data = parseInput(stationPatch, patch, invalidStation);
+    const em = this.orm.em.fork();
+    const station = await this.requireStation(em, identity);
+    if (data.name !== undefined && data.name !== null) station.name = data.name;
+    if (data.address !== undefined) station.address = data.address ?? null;
+    if (data.latitude !== undefined) station.latitude = data.latitude?.toFixed(6) ?? null;
+    if (data.longitude !== undefined) station.longitude = data.longitude?.toFixed(6) ?? null;
+    if (data.timeZone !== undefined) station.timeZone = data.timeZone ?? 'UTC';
+    await em.flush();
+    return this.view(em, station);
+  }
+
+  async get(identity: string): Promise<StationView | null> {
+    const em = this.orm.em.fork();
+    const station = await em.findOne(StationSchema, { identity });
+    return station ? this.view(em, station) : null;
+  }
+
+  async getById(id: string): Promise<StationView | null> {
+    const em = this.orm.em.fork();
+    const station = await em.findOne(StationSchema, { id });
+    return station ? this.view(em, station) : null;
+  }
+
+  async list(page: PageRequest, filter: StationFilter = {}): Promise<Page<StationView>> {
+    const em = this.orm.em.fork();
+    const where: Record<string, unknown> = {};
+    if (filter.online !== undefined && filter.online !== null) where.online = filter.online;
+    if (filter.search) {
+      const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.$or = [{ identity: { $ilike: like } }, { name: { $ilike: like } }];
+    }
+    if (page.after) {
+      const after = decodeCursor(page.after, z.tuple([z.string()]));
+      if (!after) throw new StationError('INVALID_STATION_INPUT', 'after is not a valid cursor', { field: 'after' });
+      where.identity = { $gt: after[0] };
+    }
+    const rows = await em.find(StationSchema, where, { orderBy: { identity: 'asc' }, limit: page.first + 1 });
+    const connectors = await this.connectorsByStation(em, rows.slice(0, page.first).map((s) => s.id));
+    return toPage(
+      rows,
+      page.first,
+      (s) => toStationView(s, connectors.get(s.id) ?? []),
+      (s) => encodeCursor([s.identity]),
+    );
+  }
+
+  /** The station's id for a hot path; identities never change once registered. */
+  async idOf(identity: string): Promise<string | null> {
+    const cached = this.idByIdentity.get(identity);
+    if (cached) return cached;
+    const row = await this.orm.em.fork().findOne(StationSchema, { identity }, { fields: ['id'] });
+    if (row) this.idByIdentity.set(identity, row.id);
+    return row?.id ?? null;
+  }
+
+  /**
+   * Whether a charger with this identity may open a socket. Unknown identities are refused
+   * unless auto-registration is on, in which case the station is created on the spot.
+   */
+  async admit(identity: string): Promise<'known' | 'registered' | 'unknown'> {
+    if (await this.idOf(identity)) return 'known';
+    if (!this.options.autoRegister || !STATION_IDENTITY.test(identity)) return 'unknown';
+    try {
+      await this.register(identity, { name: identity });
+    } catch (err) {
+      // Two sockets racing to auto-register the same identity: the loser finds it registered.
+      if (!(err instanceof StationError && err.code === 'STATION_IDENTITY_TAKEN')) throw err;
+    }
+    return 'registered';
+  }
+
+  async markConnected(identity: string, protocol: string): Promise<void> {
+    const now = new Date();
+    const em = this.orm.em.fork();
+    const station = await this.requireStation(em, identity);
+    Object.assign(station, {
+      online: true,
+      ocppProtocol: protocol,
+      connectedNodeId: this.options.nodeId,
+      connectedAt: now,
+      lastSeenAt: now,
+    });
+    await em.flush();
+    this.connectedAt.set(identity, now);
+    this.publishConnection(station, true, now);
+  }
+
+  async markDisconnected(identity: string): Promise<void> {
+    const now = new Date();
+    const connectedAt = this.connectedAt.get(identity);
+    this.connectedAt.delete(identity);
+    const lastSeen = this.seen.get(identity);
+    this.seen.delete(identity);
+    const em = this.orm.em.fork();
+    // Only the socket this node opened goes offline: the charger may already be back on another node.
+    const changed = await em.nativeUpdate(
+      StationSchema,
+      { identity, connectedNodeId: this.options.nodeId, ...(connectedAt ? { connectedAt } : {}) },
+      { online: false, connectedNodeId: null, disconnectedAt: now, ...(lastSeen ? { lastSeenAt: lastSeen } : {}) },
+    );
+    if (changed === 0) return;
+    const station = await em.findOne(StationSchema, { identity });
+    if (station) this.publishConnection(station, false, now);
+  }
+
+  /** A node that starts holds no sockets yet: whatever it held before a crash is offline. */
+  async releaseStationsOfThisNode(): Promise<number> {
+    const em = this.orm.em.fork();
+    return em.nativeUpdate(
+      StationSchema,
+      { connectedNodeId: this.options.nodeId },
+      { online: false, connectedNodeId: null, disconnectedAt: new Date() },
+    );
+  }
+
+  touch(identity: string, at = new Date()): void {
+    this.seen.set(identity, at);
+  }
+
+  async flushSeen(): Promise<void> {
+    if (this.seen.size === 0) return;
+    const entries = [...this.seen.entries()];
+    this.seen.clear();
+    await this.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `update station s set last_seen_at = greatest(s.last_seen_at, v.seen)
+           from unnest(?::text[], ?::timestamptz[]) as v(identity, seen)
+          where s.identity = v.identity`,
+        [entries.map(([i]) => i), entries.map(([, d]) => d.toISOString())],
+      );
+  }
+
+  async recordBoot(identity: string, boot: BootInfo): Promise<void> {
+    const now = new Date();
+    const em = this.orm.em.fork();
+    const station = await this.requireStation(em, identity);
+    Object.assign(station, {
+      vendor: boot.vendor,
+      model: boot.model,
+      serialNumber: boot.serialNumber ?? null,
+      chargeBoxSerialNumber: boot.chargeBoxSerialNumber ?? null,
+      firmwareVersion: boot.firmwareVersion ?? null,
+      iccid: boot.iccid ?? null,
+      imsi: boot.imsi ?? null,
+      meterType: boot.meterType ?? null,
+      meterSerialNumber: boot.meterSerialNumber ?? null,
+      lastBootAt: now,
+      lastSeenAt: now,
+    });
+    await em.flush();
+    this.events.publish('station.status', {
+      ...statusEventBase(station, now),
+      kind: 'BOOT',
+    });
+  }
+
+  async recordHeartbeat(identity: string): Promise<void> {
+    const now = new Date();
+    this.touch(identity, now);
+    await this.orm.em.fork().nativeUpdate(StationSchema, { identity }, { lastHeartbeatAt: now });
+  }
+
+  /**
+   * Applies a connector status unless a newer one is already known (chargers resend queued
+   * notifications after a reconnect). Every report is kept in the history either way.
+   */
+  async recordConnectorStatus(identity: string, report: ConnectorStatusReport): Promise<{ applied: boolean }> {
+    const receivedAt = new Date();
+    // A charger clock running ahead must not make its statuses immune to later ones.
+    const occurredAt = report.occurredAt && report.occurredAt <= receivedAt ? report.occurredAt : receivedAt;
+    const em = this.orm.em.fork();
+    const station = await this.requireStation(em, identity);
+    let connector = await em.findOne(ConnectorSchema, { station, connectorId: report.connectorId });
+    if (!connector) {
+      connector = em.create(ConnectorSchema, { station, connectorId: report.connectorId });
+    }
+    const applied = !connector.statusAt || connector.statusAt.getTime() <= occurredAt.getTime();
+    if (applied) {
+      Object.assign(connector, {
+        status: report.status,
+        errorCode: report.errorCode,
+        info: report.info ?? null,
+        vendorId: report.vendorId ?? null,
+        vendorErrorCode: report.vendorErrorCode ?? null,
+        statusAt: occurredAt,
+      });
+    }
+    em.create(ConnectorStatusEventSchema, {
+      station,
+      connectorId: report.connectorId,
+      status: report.status,
+      errorCode: report.errorCode,
+      info: report.info ?? null,
+      vendorId: report.vendorId ?? null,
+      vendorErrorCode: report.vendorErrorCode ?? null,
+      occurredAt,
+      receivedAt,
+      applied,
+    });
+    await em.flush();
+    if (applied) {
+      this.events.publish('station.status', {
+        ...statusEventBase(station, occurredAt),
+        kind: 'CONNECTOR_STATUS',
+        connectorId: report.connectorId,
+        status: report.status,
+        errorCode: report.errorCode,
+        info: report.info ?? null,
+        vendorErrorCode: report.vendorErrorCode ?? null,
+      });
+    }
+    return { applied };
+  }
+
+  async recordReport(
+    identity: string,
+    report: {
+      kind: StationReportKind;
+      status?: string;
+      vendorId?: string;
+      messageId?: string;
+      data?: string;
+      payload?: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    const now = new Date();
+    const em = this.orm.em.fork();
+    const station = await this.requireStation(em, identity);
+    em.create(StationReportSchema, {
+      station,
+      kind: report.kind,
+      status: report.status ?? null,
+      vendorId: report.vendorId ?? null,
+      messageId: report.messageId ?? null,
+      data: report.data ?? null,
+      payload: report.payload ?? null,
+      receivedAt: now,
+    });
+    if (report.kind === 'DIAGNOSTICS_STATUS') {
+      station.diagnosticsStatus = report.status ?? null;
+      station.diagnosticsStatusAt = now;
+    } else if (report.kind === 'FIRMWARE_STATUS') {
+      station.firmwareStatus = report.status ?? null;
+      station.firmwareStatusAt = now;
+    }
+    await em.flush();
+  }
+
+  async reports(stationId: string, kinds: StationReportKind[] | null, limit: number): Promise<StationReportView[]> {
+    const em = this.orm.em.fork();
+    const where: Record<string, unknown> = { station: stationId };
+    if (kinds?.length) where.kind = { $in: kinds };
+    const rows = await em.find(StationReportSchema, where, { orderBy: { id: 'desc' }, limit });
+    return rows.map(toReportView);
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.flushTimer);
+    return this.flushSeen();
+  }
+
+  private async view(em: EntityManager, station: Station): Promise<StationView> {
+    const connectors = await this.connectorsByStation(em, [station.id]);
+    return toStationView(station, connectors.get(station.id) ?? []);
+  }
+
+  private async connectorsByStation(em: EntityManager, stationIds: string[]): Promise<Map<string, ConnectorView[]>> {
+    const out = new Map<string, ConnectorView[]>();
+    if (stationIds.length === 0) return out;
+    const rows = await em.find(
+      ConnectorSchema,
+      { station: { $in: stationIds } },
+      { orderBy: { connectorId: 'asc' } },
+    );
+    for (const c of rows) {
+      const id = typeof c.station === 'string' ? c.station : c.station.id;
+      if (!out.has(id)) out.set(id, []);
+      out.get(id)!.push(toConnectorView(c));
+    }
+    return out;
+  }
+
+  private async requireStation(em: EntityManager, identity: string): Promise<Station> {
+    const station = await em.findOne(StationSchema, { identity });
+    if (!station) throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
+    return station;
+  }
+
+  private publishConnection(station: Station, online: boolean, at: Date) {
+    this.events.publish('station.status', { ...statusEventBase(station, at), kind: 'CONNECTION', online });
+  }
+}
+
+function statusEventBase(station: Station, at: Date): StationStatusEvent {
+  return {
+    stationId: station.id,
+    stationIdentity: station.identity,
+    kind: 'CONNECTION',
+    connectorId: null,
+    status: null,
+    errorCode: null,
+    info: null,
+    vendorErrorCode: null,
+    online: station.online,
+    occurredAt: at.toISOString(),
+  };
+}
+
+const invalidStation = (message: string, field: string) =>
+  new StationError('INVALID_STATION_INPUT', message, { field });
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export function toConnectorView(c: Connector): ConnectorView {
+  return {
+    connectorId: c.connectorId,
+    status: c.status as ConnectorView['status'],
+    errorCode: c.errorCode as ConnectorView['errorCode'],
+    info: c.info ?? null,
+    vendorId: c.vendorId ?? null,
+    vendorErrorCode: c.vendorErrorCode ?? null,
+    statusAt: iso(c.statusAt),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+export function toStationView(s: Station, connectors: ConnectorView[]): StationView {
+  return {
+    id: s.id,
+    identity: s.identity,
+    name: s.name,
+    address: s.address ?? null,
+    latitude: s.latitude ?? null,
+    longitude: s.longitude ?? null,
+    timeZone: s.timeZone,
+    ocppProtocol: s.ocppProtocol ?? null,
+    vendor: s.vendor ?? null,
+    model: s.model ?? null,
+    serialNumber: s.serialNumber ?? null,
+    chargeBoxSerialNumber: s.chargeBoxSerialNumber ?? null,
+    firmwareVersion: s.firmwareVersion ?? null,
+    iccid: s.iccid ?? null,
+    imsi: s.imsi ?? null,
+    meterType: s.meterType ?? null,
+    meterSerialNumber: s.meterSerialNumber ?? null,
+    online: s.online,
+    connectedAt: iso(s.connectedAt),
+    disconnectedAt: iso(s.disconnectedAt),
+    lastSeenAt: iso(s.lastSeenAt),
+    lastBootAt: iso(s.lastBootAt),
+    lastHeartbeatAt: iso(s.lastHeartbeatAt),
+    diagnosticsStatus: s.diagnosticsStatus ?? null,
+    diagnosticsStatusAt: iso(s.diagnosticsStatusAt),
+    firmwareStatus: s.firmwareStatus ?? null,
+    firmwareStatusAt: iso(s.firmwareStatusAt),
+    connectors,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+function toReportView(r: StationReport): StationReportView {
+  return {
+    id: String(r.id),
+    kind: r.kind,
+    status: r.status ?? null,
+    vendorId: r.vendorId ?? null,
+    messageId: r.messageId ?? null,
+    data: r.data ?? null,
+    receivedAt: r.receivedAt.toISOString(),
+  };
+}

@@ -1,0 +1,116 @@
+import type { StationReportKind } from './station-report.entity.js';
+
+// Domain vocabulary for stations. Protocol mappers (src/ocpp/v16, later v201) translate into these;
+// nothing here knows an OCPP version.
+
+export const CONNECTOR_STATUSES = [
+  'UNKNOWN',
+  'AVAILABLE',
+  'PREPARING',
+  'CHARGING',
+  'SUSPENDED_EVSE',
+  'SUSPENDED_EV',
+  'FINISHING',
+  'RESERVED',
+  'UNAVAILABLE',
+  'FAULTED',
+  'OCCUPIED',
+] as const;
+export type ConnectorStatus = (typeof CONNECTOR_STATUSES)[number];
+
+export const CONNECTOR_ERROR_CODES = [
+  'NO_ERROR',
+  'CONNECTOR_LOCK_FAILURE',
+  'EV_COMMUNICATION_ERROR',
+  'GROUND_FAILURE',
+  'HIGH_TEMPERATURE',
+  'INTERNAL_ERROR',
+  'LOCAL_LIST_CONFLICT',
+  'OTHER_ERROR',
+  'OVER_CURRENT_FAILURE',
+  'OVER_VOLTAGE',
+  'POWER_METER_FAILURE',
+  'POWER_SWITCH_FAILURE',
+  'READER_FAILURE',
+  'RESET_FAILURE',
+  'UNDER_VOLTAGE',
+  'WEAK_SIGNAL',
+] as const;
+export type ConnectorErrorCode = (typeof CONNECTOR_ERROR_CODES)[number];
+
+export interface BootInfo {
+  vendor: string;
+  model: string;
+  serialNumber?: string;
+  chargeBoxSerialNumber?: string;
+  firmwareVersion?: string;
+  iccid?: string;
+  imsi?: string;
+  meterType?: string;
+  meterSerialNumber?: string;
+}
+
+export interface ConnectorStatusReport {
+  connectorId: number;
+  status: ConnectorStatus;
+  errorCode: ConnectorErrorCode;
+  info?: string;
+  vendorId?: string;
+  vendorErrorCode?: string;
+  /** When the status began per the charger; receipt time when it did not say. */
+  occurredAt?: Date;
+}
+
+export interface ConnectorView {
+  connectorId: number;
+  status: ConnectorStatus;
+  errorCode: ConnectorErrorCode;
+  info: string | null;
+  vendorId: string | null;
+  vendorErrorCode: string | null;
+  statusAt: string | null;
+  updatedAt: string;
+}
+
+export interface StationView {
+  id: string;
+  identity: string;
+  name: string;
+  address: string | null;
+  latitude: string | null;
+  longitude: string | null;
+  timeZone: string;
+  ocppProtocol: string | null;
+  vendor: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  chargeBoxSerialNumber: string | null;
+  firmwareVersion: string | null;
+  iccid: string | null;
+  imsi: string | null;
+  meterType: string | null;
+  meterSerialNumber: string | null;
+  online: boolean;
+  connectedAt: string | null;
+  disconnectedAt: string | null;
+  lastSeenAt: string | null;
+  lastBootAt: string | null;
+  lastHeartbeatAt: string | null;
+  diagnosticsStatus: string | null;
+  diagnosticsStatusAt: string | null;
+  firmwareStatus: string | null;
+  firmwareStatusAt: string | null;
+  connectors: ConnectorView[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StationReportView {
+  id: string;
+  kind: StationReportKind;
+  status: string | null;
+  vendorId: string | null;
+  messageId: string | null;
+  data: string | null;
+  receivedAt: string;
+}

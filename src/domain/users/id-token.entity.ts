@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { UserSchema } from './user.entity.js';
+
+export const ID_TOKEN_TYPES = ['RFID', 'APP', 'KEY_CODE', 'MAC_ADDRESS', 'EMAID', 'CENTRAL', 'LOCAL'] as const;
+export type IdTokenType = (typeof ID_TOKEN_TYPES)[number];
+
+export const ID_TOKEN_STATUSES = ['ACTIVE', 'BLOCKED', 'EXPIRED'] as const;
+export type IdTokenStatus = (typeof ID_TOKEN_STATUSES)[number];
+
+export const IdTokenSchema = defineEntity({
+  name: 'IdToken',
+  tableName: 'id_token',
+  properties: {
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    value: p.string().length(64),
+    // OCPP idTags are case-insensitive (CiString): lookups go through this normalised key.
+    lookupKey: p.string().length(64).unique(),
+    type: p.enum([...ID_TOKEN_TYPES]),
+    status: p.enum([...ID_TOKEN_STATUSES]).default('ACTIVE'),
+    expiresAt: p.datetime().nullable(),
+    parentIdTag: p.string().length(64).nullable(),
+    label: p.string().length(100).nullable(),
+    user: p.manyToOne(UserSchema).nullable().deleteRule('set null'),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+
+export type IdToken = InferEntity<typeof IdTokenSchema>;

@@ -1,0 +1,79 @@
+import type { AuthorizationStatus, SessionStatus } from '../domain/sessions/charging-session.entity.js';
+import type { StopReason } from '../domain/sessions/session.types.js';
+import type { ConnectorErrorCode, ConnectorStatus } from '../domain/stations/station.types.js';
+
+// The typed map of every event the system publishes. Events are small JSON objects
+// (ids, numbers, ISO timestamps), never entities, so they cross Redis unchanged.
+
+export interface StationStatusEvent {
+  stationId: string;
+  stationIdentity: string;
+  /** What changed: a connector's status, the socket coming or going, or a boot. */
+  kind: 'CONNECTOR_STATUS' | 'CONNECTION' | 'BOOT';
+  /** Null for connection and boot events; 0 is the station itself. */
+  connectorId: number | null;
+  status: ConnectorStatus | null;
+  errorCode: ConnectorErrorCode | null;
+  info: string | null;
+  vendorErrorCode: string | null;
+  online: boolean;
+  /** When it happened, per the charger where it said so. */
+  occurredAt: string;
+}
+
+export interface MeterSampleEvent {
+  sampledAt: string;
+  measurand: string;
+  phase: string | null;
+  unit: string | null;
+  context: string | null;
+  location: string | null;
+  value: string;
+}
+
+export interface MeterValuesEvent {
+  stationId: string;
+  stationIdentity: string;
+  connectorId: number;
+  sessionId: string | null;
+  transactionId: number | null;
+  /** The session's energy after this batch, when the batch belonged to a session. */
+  sessionEnergyWh: number | null;
+  samples: MeterSampleEvent[];
+  receivedAt: string;
+}
+
+export interface SessionView {
+  id: string;
+  transactionId: number;
+  stationId: string;
+  stationIdentity: string;
+  connectorId: number;
+  idTag: string;
+  idTokenId: string | null;
+  authorizationStatus: AuthorizationStatus;
+  status: SessionStatus;
+  reservationId: number | null;
+  startedAt: string;
+  stoppedAt: string | null;
+  meterStartWh: number;
+  meterStopWh: number | null;
+  energyWh: number;
+  lastSampleAt: string | null;
+  stopReason: StopReason | null;
+  stopIdTag: string | null;
+  updatedAt: string;
+}
+
+export interface SessionUpdatedEvent {
+  change: 'STARTED' | 'METER' | 'STOPPED';
+  session: SessionView;
+}
+
+export interface Channels {
+  'station.status': StationStatusEvent;
+  'meter.values': MeterValuesEvent;
+  'session.updated': SessionUpdatedEvent;
+}
+
+export type ChannelName = keyof Channels;

@@ -1,0 +1,18 @@
+import type { SessionService } from '../domain/sessions/session.service.js';
+import type { StationService } from '../domain/stations/station.service.js';
+import type { IdTokenService } from '../domain/users/id-token.service.js';
+import type { UserService } from '../domain/users/user.service.js';
+import type { EventBus } from '../events/event-bus.js';
+
+/** Everything a resolver may reach: services and the event bus, never the ORM. */
+export interface AppServices {
+  stations: StationService;
+  sessions: SessionService;
+  tokens: IdTokenService;
+  users: UserService;
+  events: EventBus;
+}
+
+export interface GraphQLContext {
+  services: AppServices;
+}

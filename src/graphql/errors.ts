@@ -1,0 +1,65 @@
+import { GraphQLError } from 'graphql';
+import { DomainError } from '../domain/domain-error.js';
+import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
+import type { StationErrorCode } from '../domain/stations/station.errors.js';
+import type { UsersErrorCode } from '../domain/users/users.errors.js';
+
+type KnownCode = StationErrorCode | UsersErrorCode | SessionsErrorCode;
+
+/** The `extensions.code` a client sees for each domain error code. */
+function publicCode(code: KnownCode): string {
+  switch (code) {
+    case 'STATION_NOT_FOUND':
+    case 'USER_NOT_FOUND':
+    case 'ID_TOKEN_NOT_FOUND':
+    case 'SESSION_NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'STATION_IDENTITY_TAKEN':
+    case 'EMAIL_TAKEN':
+    case 'ID_TOKEN_TAKEN':
+      return 'CONFLICT';
+    case 'INVALID_STATION_INPUT':
+    case 'INVALID_ID_TOKEN_INPUT':
+    case 'INVALID_USER_INPUT':
+    case 'INVALID_SESSION_QUERY':
+      return 'BAD_USER_INPUT';
+    default: {
+      const unhandled: never = code;
+      return unhandled;
+    }
+  }
+}
+
+export function badInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+}
+
+/**
+ * Yoga's maskError hook: domain errors become GraphQL errors with a code and the domain's
+ * reason; errors we raised deliberately pass; anything unexpected stays masked.
+ */
+export function maskError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof DomainError) {
+    return new GraphQLError(original.message, {
+      nodes: error instanceof GraphQLError ? error.nodes : undefined,
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: { code: publicCode(original.code as KnownCode), reason: original.code, ...original.details },
+    });
+  }
+  if (original instanceof GraphQLError) {
+    // Raised by the GraphQL layer itself (variable coercion, our own badInput): the caller's input.
+    if (original.extensions?.code) return original;
+    return new GraphQLError(original.message, {
+      nodes: original.nodes,
+      source: original.source,
+      positions: original.positions,
+      path: original.path,
+      extensions: { ...original.extensions, code: 'BAD_USER_INPUT' },
+    });
+  }
+  return new GraphQLError(message, {
+    path: error instanceof GraphQLError ? error.path : undefined,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}

@@ -1,0 +1,189 @@
+import type { StationStatusEvent } from '../../events/channels.js';
+import { CONNECTOR_ERROR_CODES, CONNECTOR_STATUSES } from '../../domain/stations/station.types.js';
+import type { ConnectorView, StationReportView, StationView } from '../../domain/stations/station.types.js';
+import { STATION_REPORT_KINDS } from '../../domain/stations/station-report.entity.js';
+import { builder } from '../builder.js';
+import { badInput } from '../errors.js';
+import { pageRequest, toConnection } from '../pagination.js';
+import { filterEvents } from '../subscriptions.js';
+
+export const ConnectorStatusEnum = builder.enumType('ConnectorStatus', { values: CONNECTOR_STATUSES });
+export const ConnectorErrorCodeEnum = builder.enumType('ConnectorErrorCode', { values: CONNECTOR_ERROR_CODES });
+const StationReportKindEnum = builder.enumType('StationReportKind', { values: STATION_REPORT_KINDS });
+const StationStatusEventKindEnum = builder.enumType('StationStatusEventKind', {
+  values: ['CONNECTOR_STATUS', 'CONNECTION', 'BOOT'] as const,
+});
+
+export const ConnectorRef = builder.objectRef<ConnectorView>('Connector').implement({
+  description: 'A connector of a station as last reported. connectorId 0 is the station itself.',
+  fields: (t) => ({
+    connectorId: t.exposeInt('connectorId'),
+    status: t.expose('status', { type: ConnectorStatusEnum }),
+    errorCode: t.expose('errorCode', { type: ConnectorErrorCodeEnum }),
+    info: t.exposeString('info', { nullable: true }),
+    vendorId: t.exposeString('vendorId', { nullable: true }),
+    vendorErrorCode: t.exposeString('vendorErrorCode', { nullable: true }),
+    statusAt: t.expose('statusAt', { type: 'DateTime', nullable: true, description: 'When the charger says this status began.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const StationReportRef = builder.objectRef<StationReportView>('StationReport').implement({
+  description: 'A message the station sent that is kept for operators: data transfers, diagnostics and firmware statuses.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.expose('kind', { type: StationReportKindEnum }),
+    status: t.exposeString('status', { nullable: true }),
+    vendorId: t.exposeString('vendorId', { nullable: true }),
+    messageId: t.exposeString('messageId', { nullable: true }),
+    data: t.exposeString('data', { nullable: true }),
+    receivedAt: t.expose('receivedAt', { type: 'DateTime' }),
+  }),
+});
+
+export const StationRef = builder.objectRef<StationView>('Station');
+
+StationRef.implement({
+  description: 'A charging station, identified by the identity it connects with over OCPP.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    identity: t.exposeString('identity', { description: 'The OCPP charge point identity: ws://host/ocpp/<identity>.' }),
+    name: t.exposeString('name'),
+    address: t.exposeString('address', { nullable: true }),
+    latitude: t.float({ nullable: true, resolve: (s) => (s.latitude === null ? null : Number(s.latitude)) }),
+    longitude: t.float({ nullable: true, resolve: (s) => (s.longitude === null ? null : Number(s.longitude)) }),
+    timeZone: t.exposeString('timeZone', { description: 'IANA time zone of the site, for local-time reports.' }),
+    online: t.exposeBoolean('online', { description: 'Whether the station holds an open, live OCPP connection.' }),
+    ocppProtocol: t.exposeString('ocppProtocol', { nullable: true }),
+    connectedAt: t.expose('connectedAt', { type: 'DateTime', nullable: true }),
+    disconnectedAt: t.expose('disconnectedAt', { type: 'DateTime', nullable: true }),
+    lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime', nullable: true }),
+    lastBootAt: t.expose('lastBootAt', { type: 'DateTime', nullable: true }),
+    lastHeartbeatAt: t.expose('lastHeartbeatAt', { type: 'DateTime', nullable: true }),
+    vendor: t.exposeString('vendor', { nullable: true }),
+    model: t.exposeString('model', { nullable: true }),
+    serialNumber: t.exposeString('serialNumber', { nullable: true }),
+    chargeBoxSerialNumber: t.exposeString('chargeBoxSerialNumber', { nullable: true }),
+    firmwareVersion: t.exposeString('firmwareVersion', { nullable: true }),
+    iccid: t.exposeString('iccid', { nullable: true }),
+    imsi: t.exposeString('imsi', { nullable: true }),
+    meterType: t.exposeString('meterType', { nullable: true }),
+    meterSerialNumber: t.exposeString('meterSerialNumber', { nullable: true }),
+    diagnosticsStatus: t.exposeString('diagnosticsStatus', { nullable: true }),
+    diagnosticsStatusAt: t.expose('diagnosticsStatusAt', { type: 'DateTime', nullable: true }),
+    firmwareStatus: t.exposeString('firmwareStatus', { nullable: true }),
+    firmwareStatusAt: t.expose('firmwareStatusAt', { type: 'DateTime', nullable: true }),
+    connectors: t.field({ type: [ConnectorRef], resolve: (s) => s.connectors }),
+    reports: t.field({
+      type: [StationReportRef],
+      description: 'The newest reports first.',
+      args: {
+        kinds: t.arg({ type: [StationReportKindEnum], required: false }),
+        first: t.arg.int({ required: false, defaultValue: 50 }),
+      },
+      resolve: (s, args, ctx) => {
+        const limit = args.first ?? 50;
+        if (limit < 1 || limit > 500) throw badInput('first must be between 1 and 500', 'first');
+        return ctx.services.stations.reports(s.id, args.kinds ?? null, limit);
+      },
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const StationFilter = builder.inputType('StationFilter', {
+  fields: (t) => ({
+    online: t.boolean(),
+    search: t.string({ description: 'Matches identity or name, case-insensitive.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  station: t.field({
+    type: StationRef,
+    nullable: true,
+    args: { identity: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.stations.get(args.identity),
+  }),
+  stations: t.connection({
+    type: StationRef,
+    args: { filter: t.arg({ type: StationFilter }) },
+    resolve: async (_root, args, ctx) =>
+      toConnection(await ctx.services.stations.list(pageRequest(args), args.filter ?? {})),
+  }),
+}));
+
+const RegisterStationInput = builder.inputType('RegisterStationInput', {
+  fields: (t) => ({
+    identity: t.string({ required: true, description: 'Charge point identity, 1-48 of A-Z a-z 0-9 . _ ~ : @ + -' }),
+    name: t.string({ required: true }),
+    address: t.string(),
+    latitude: t.float(),
+    longitude: t.float(),
+    timeZone: t.string({ description: 'IANA time zone, e.g. Europe/Berlin. Default UTC.' }),
+  }),
+});
+
+const UpdateStationInput = builder.inputType('UpdateStationInput', {
+  fields: (t) => ({
+    identity: t.string({ required: true, description: 'Which station; the identity itself cannot change.' }),
+    name: t.string(),
+    address: t.string(),
+    latitude: t.float(),
+    longitude: t.float(),
+    timeZone: t.string(),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  registerStation: t.field({
+    type: StationRef,
+    args: { input: t.arg({ type: RegisterStationInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const { identity, ...rest } = input;
+      return ctx.services.stations.register(identity, rest);
+    },
+  }),
+  updateStation: t.field({
+    type: StationRef,
+    args: { input: t.arg({ type: UpdateStationInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const { identity, ...patch } = input;
+      return ctx.services.stations.update(identity, patch);
+    },
+  }),
+}));
+
+const StationStatusEventRef = builder.objectRef<StationStatusEvent>('StationStatusEvent').implement({
+  description: 'A change of a station: a connector status, the connection going up or down, or a boot.',
+  fields: (t) => ({
+    kind: t.expose('kind', { type: StationStatusEventKindEnum }),
+    stationIdentity: t.exposeString('stationIdentity'),
+    connectorId: t.exposeInt('connectorId', { nullable: true }),
+    status: t.expose('status', { type: ConnectorStatusEnum, nullable: true }),
+    errorCode: t.expose('errorCode', { type: ConnectorErrorCodeEnum, nullable: true }),
+    info: t.exposeString('info', { nullable: true }),
+    vendorErrorCode: t.exposeString('vendorErrorCode', { nullable: true }),
+    online: t.exposeBoolean('online'),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
+    station: t.field({
+      type: StationRef,
+      nullable: true,
+      resolve: (e, _args, ctx) => ctx.services.stations.getById(e.stationId),
+    }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  stationStatusChanged: t.field({
+    type: StationStatusEventRef,
+    description: 'Connector statuses, connection changes and boots; every station when no identity is given.',
+    args: { stationIdentity: t.arg.string() },
+    subscribe: (_root, args, ctx) =>
+      filterEvents(ctx.services.events.subscribe('station.status'), (e) =>
+        !args.stationIdentity || e.stationIdentity === args.stationIdentity,
+      ),
+    resolve: (event) => event,
+  }),
+}));

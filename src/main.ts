@@ -1,0 +1,36 @@
+import { startApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+// Composition root: read the environment once, start, and stop cleanly on a signal.
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+const log = createLogger(config.logLevel);
+const app = await startApp(config, log).catch((err) => {
+  log.error('failed to start', { err });
+  process.exit(1);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error('unclean shutdown', { err });
+        process.exit(1);
+      },
+    );
+  });
+}
+process.on('unhandledRejection', (err) => log.error('unhandled rejection', { err }));

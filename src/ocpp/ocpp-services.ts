@@ -1,0 +1,15 @@
+import type { SessionService } from '../domain/sessions/session.service.js';
+import type { StationService } from '../domain/stations/station.service.js';
+import type { IdTokenService } from '../domain/users/id-token.service.js';
+import type { StationContext } from './types.js';
+
+/** What an OCPP handler may call: domain services only, never the ORM. */
+export interface OcppServices {
+  stations: StationService;
+  tokens: IdTokenService;
+  sessions: SessionService;
+  heartbeatIntervalSeconds: number;
+}
+
+/** An inbound action's handler: a payload that passed the schema in, a response payload out. */
+export type ActionHandler = (station: StationContext, payload: never, services: OcppServices) => Promise<object>;
