@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { migrationsList } from '../../migrations/index.js';
 import { entities } from './entities.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -20,7 +21,7 @@ export function ormOptions(clientUrl: string, poolMax = 10): Options {
     migrations: {
       path: MIGRATIONS_DIR,
       pathTs: MIGRATIONS_DIR,
-      glob: '!(*.d).ts',
+      migrationsList,
       tableName: 'mikro_orm_migrations',
       transactional: true,
       allOrNothing: true,

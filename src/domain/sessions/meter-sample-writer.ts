@@ -165,9 +165,10 @@ export class MeterSampleWriter {
               v.phase, v.unit, v.context, v.location, v.format, v.value, v.numeric_value, v.received_at
          from unnest($1::uuid[], $2::int[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
                      $8::text[], $9::text[], $10::text[], $11::text[], $12::numeric[], $13::timestamptz[])
-              as v(station_id, connector_id, transaction_id, sampled_at, measurand, phase, unit, context,
-                   location, format, value, numeric_value, received_at)
-         left join charging_session s on s.transaction_id = v.transaction_id and s.station_id = v.station_id`,
+              with ordinality as v(station_id, connector_id, transaction_id, sampled_at, measurand, phase, unit,
+                   context, location, format, value, numeric_value, received_at, ord)
+         left join charging_session s on s.transaction_id = v.transaction_id and s.station_id = v.station_id
+        order by v.ord`,
       [
         cols.station,
         cols.connector,
@@ -215,18 +216,21 @@ export class MeterSampleWriter {
       const v = [...bySession.values()];
       const res = await client.query<SessionEnergyRow>(
         `update charging_session s set
-            baseline_wh = b.baseline,
+            baseline_wh = x.baseline,
             baseline_provisional = false,
-            last_register_wh = b.register,
-            energy_wh = greatest(0, b.register - b.baseline),
-            last_sample_at = greatest(s.last_sample_at, v.at),
+            last_register_wh = x.register,
+            energy_wh = greatest(0, x.register - x.baseline),
+            last_sample_at = greatest(s.last_sample_at, x.at),
             updated_at = now()
-           from unnest($1::uuid[], $2::int[], $3::bigint[], $4::bigint[], $5::timestamptz[]) as v(station_id, tx, first_wh, max_wh, at),
-                lateral (select
-                   case when s.baseline_provisional and v.first_wh < s.baseline_wh then s.meter_start_wh
-                        else s.baseline_wh end as baseline,
-                   greatest(coalesce(s.last_register_wh, v.max_wh), v.max_wh) as register) as b
-          where s.station_id = v.station_id and s.transaction_id = v.tx and s.status = 'ACTIVE'
+           from (select c.id, v.at,
+                        case when c.baseline_provisional and v.first_wh < c.baseline_wh then c.meter_start_wh
+                             else c.baseline_wh end as baseline,
+                        greatest(coalesce(c.last_register_wh, v.max_wh), v.max_wh) as register
+                   from unnest($1::uuid[], $2::int[], $3::bigint[], $4::bigint[], $5::timestamptz[])
+                        as v(station_id, tx, first_wh, max_wh, at)
+                   join charging_session c
+                     on c.station_id = v.station_id and c.transaction_id = v.tx and c.status = 'ACTIVE') as x
+          where s.id = x.id
           returning s.*`,
         [v.map((x) => x.station), v.map((x) => x.tx), v.map((x) => x.first), v.map((x) => x.max), v.map((x) => x.at.toISOString())],
       );

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
+import { inject } from 'vitest';
+import WebSocket from 'ws';
+import { startApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+
+export interface TestApp extends App {
+  /** ws://host:port/ocpp */
+  ocppUrl: string;
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>>;
+}
+
+export interface GqlResponse<T> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[];
+}
+
+/**
+ * A real server on port 0 against the run's test database, with its own event channel
+ * prefix so parallel test files do not see each other's events.
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  tweak: (config: Config) => void = () => {},
+): Promise<TestApp> {
+  const config = loadConfig({
+    DATABASE_URL: inject('databaseUrl'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    NODE_ID: `test-${randomBytes(4).toString('hex')}`,
+    EVENTS_CHANNEL_PREFIX: `test-${randomBytes(6).toString('hex')}`,
+    DATABASE_POOL_MAX: '4',
+    ...env,
+  });
+  tweak(config);
+  const app = await startApp(config, createLogger(config.logLevel));
+  return {
+    ...app,
+    ocppUrl: app.url.replace(/^http/, 'ws') + '/ocpp',
+    gql: (query, variables) => gql(app.url, query, variables),
+  };
+}
+
+export async function gql<T = any>(url: string, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as GqlResponse<T>;
+}
+
+/** Unwraps data, failing the test with the server's errors if there were any. */
+export function dataOf<T>(res: GqlResponse<T>): T {
+  if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+  return res.data as T;
+}
+
+export interface Subscription<T> {
+  /** Resolves with the first event that matches, or rejects after `timeoutMs`. */
+  next(match?: (event: T) => boolean, timeoutMs?: number): Promise<T>;
+  received: T[];
+  close(): Promise<void>;
+}
+
+/** A graphql-ws client subscription, as a dashboard would open it. */
+export async function subscribe<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<Subscription<T>> {
+  const client: Client = createClient({
+    url: `${url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+  });
+  const received: T[] = [];
+  const waiters: { match: (e: T) => boolean; resolve: (e: T) => void }[] = [];
+  let failure: unknown;
+  await new Promise<void>((resolve, reject) => {
+    const offConnected = client.on('connected', () => {
+      offConnected();
+      resolve();
+    });
+    client.on('error', reject);
+  });
+  const dispose = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        if (result.errors) {
+          failure = result.errors;
+          return;
+        }
+        const event = result.data as T;
+        received.push(event);
+        for (const w of [...waiters]) {
+          if (w.match(event)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(event);
+          }
+        }
+      },
+      error: (err) => (failure = err),
+      complete: () => {},
+    },
+  );
+  // The server registers the subscription asynchronously; a round trip makes sure it listens.
+  await new Promise((r) => setTimeout(r, 50));
+  return {
+    received,
+    next(match = () => true, timeoutMs = 5000) {
+      if (failure) return Promise.reject(new Error(`subscription failed: ${JSON.stringify(failure)}`));
+      const seen = received.find(match);
+      if (seen) {
+        received.splice(received.indexOf(seen), 1);
+        return Promise.resolve(seen);
+      }
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(received)} ${failure ? JSON.stringify(failure) : ''}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          match,
+          resolve: (e) => {
+            clearTimeout(timer);
+            received.splice(received.indexOf(e), 1);
+            resolve(e);
+          },
+        });
+      });
+    },
+    async close() {
+      dispose();
+      await client.dispose();
+    },
+  };
+}
+
+export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`.toUpperCase();
+
+export async function aStation(app: TestApp, overrides: Record<string, unknown> = {}): Promise<{ id: string; identity: string }> {
+  const identity = (overrides.identity as string) ?? uniqueId('CP');
+  const res = await app.gql<{ registerStation: { id: string; identity: string } }>(
+    `mutation($input: RegisterStationInput!) { registerStation(input: $input) { id identity } }`,
+    { input: { identity, name: `Station ${identity}`, ...overrides } },
+  );
+  return dataOf(res).registerStation;
+}
+
+export async function anIdToken(
+  app: TestApp,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; value: string }> {
+  const value = (overrides.value as string) ?? uniqueId('TAG').slice(0, 20);
+  const res = await app.gql<{ issueIdToken: { id: string; value: string } }>(
+    `mutation($input: IssueIdTokenInput!) { issueIdToken(input: $input) { id value } }`,
+    { input: { value, type: 'RFID', ...overrides } },
+  );
+  return dataOf(res).issueIdToken;
+}
