@@ -1,3 +1,4 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
 import './types/scalars.js';
 import './types/station.js';
@@ -6,3 +7,6 @@ import './types/id-token.js';
 import './types/session.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
+
+/** The SDL committed as schema.graphql: sorted, so a change to the API is a readable diff. */
+export const printSchemaSdl = () => `${printSchema(lexicographicSortSchema(schema))}\n`;
