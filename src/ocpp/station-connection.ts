@@ -64,6 +64,9 @@ export class StationConnection {
 
   private readonly inbound: CallFrame[] = [];
   private inboundRunning = false;
+  /** The inbound CALL being handled now, so a close can let it finish and answer. */
+  private running: Promise<void> | undefined;
+  private closing = false;
   private started = false;
 
   private readonly outbound: OutboundCall[] = [];
@@ -132,15 +135,28 @@ export class StationConnection {
   }
 
   /**
-   * Close with `code`, force-terminate after `graceMs` if the peer does not complete the
-   * closing handshake, and resolve once closed. `reason` becomes the disconnect reason.
+   * Close with `code`: the CALL being handled is finished and answered first (within
+   * `graceMs`), queued ones are dropped unanswered (the charger resends them), then the
+   * socket is force-terminated if the peer does not complete the closing handshake within
+   * another `graceMs`. Resolves once closed; `reason` becomes the disconnect reason.
    */
   close(code: number, reason: string, graceMs = 2000): Promise<string> {
     this.closeReason ??= reason;
-    if (!this.isClosed) {
-      this.ws.close(code, reason.slice(0, 120));
-      const force = setTimeout(() => this.ws.terminate(), graceMs);
-      void this.closed.then(() => clearTimeout(force));
+    if (!this.isClosed && !this.closing) {
+      this.closing = true;
+      this.inbound.length = 0;
+      const finishing = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        void (this.running ?? Promise.resolve()).then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      void finishing.then(() => {
+        this.ws.close(code, reason.slice(0, 120));
+        const force = setTimeout(() => this.ws.terminate(), graceMs);
+        void this.closed.then(() => clearTimeout(force));
+      });
     }
     return this.closed;
   }
@@ -175,6 +191,7 @@ export class StationConnection {
     }
     const frame = parsed.frame;
     if (frame.type === 2) {
+      if (this.closing) return; // we are closing: it would never be answered; the charger resends it
       this.inbound.push(frame);
       void this.drainInbound();
     } else {
@@ -205,8 +222,12 @@ export class StationConnection {
     this.inboundRunning = true;
     try {
       let frame: CallFrame | undefined;
-      while (!this.isClosed && (frame = this.inbound.shift())) await this.handleInbound(frame);
+      while (!this.isClosed && !this.closing && (frame = this.inbound.shift())) {
+        this.running = this.handleInbound(frame);
+        await this.running;
+      }
     } finally {
+      this.running = undefined;
       this.inboundRunning = false;
     }
   }
