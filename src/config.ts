@@ -12,7 +12,7 @@ const seconds = z.coerce.number().int().positive();
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
-  NODE_ID: z.string().min(1).default(hostname()),
+  NODE_ID: z.string().min(1).optional(),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
   EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
@@ -61,7 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    nodeId: e.NODE_ID,
+    // Stations are tracked per node; two nodes on one host differ by port.
+    nodeId: e.NODE_ID ?? `${hostname()}:${e.PORT}`,
     database: e.DATABASE_URL
       ? { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
       : { embedded: { dir: resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT } },

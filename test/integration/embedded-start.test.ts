@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gql } from '../helpers/test-app.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+/** `npm start` as a user runs it, with nothing configured but where the embedded data lives. */
+async function startServer(dataDir: string, pgPort: number): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      const m = /"msg":"listening","graphql":"(http:\/\/[^"]+)\/graphql"/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+  });
+  return { child, url, exited };
+}
+
+describe('npm start with nothing configured', () => {
+  const pgPort = 30000 + Math.floor(Math.random() * 20000);
+  let dataDir = '';
+  afterAll(async () => {
+    // Whatever happened above, leave no PostgreSQL running.
+    const pidFile = join(dataDir, 'data', 'postmaster.pid');
+    if (dataDir && existsSync(pidFile)) {
+      try {
+        process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGTERM');
+      } catch {}
+    }
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs on the embedded PostgreSQL, survives kill -9, and stops it on SIGTERM', { timeout: 120_000 }, async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'csms-embedded-'));
+    const first = await startServer(dataDir, pgPort);
+    const registered = await gql(first.url, `mutation { registerStation(input: { identity: "CRASH-1", name: "Before the crash" }) { identity } }`);
+    expect(registered.data).toEqual({ registerStation: { identity: 'CRASH-1' } });
+
+    // A crash leaves the PostgreSQL it spawned running, holding the port and the data directory.
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await startServer(dataDir, pgPort);
+    const read = await gql(second.url, `{ station(identity: "CRASH-1") { name } }`);
+    expect(read.data).toEqual({ station: { name: 'Before the crash' } });
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'data', 'postmaster.pid'))).toBe(false);
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('runs on the embedded database and in-process events when nothing is set', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(4000);
+    expect('embedded' in c.database).toBe(true);
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.ocpp).toEqual({ autoRegister: false, heartbeatIntervalSeconds: 300, pingIntervalMs: 30_000, callTimeoutMs: 30_000 });
+  });
+
+  it('uses DATABASE_URL and REDIS_URL when set, and treats empty values as unset', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/csms', REDIS_URL: 'redis://cache:6379', OCPP_AUTO_REGISTER: 'true', PORT: '' });
+    expect(c.database).toEqual({ url: 'postgres://u@db:5432/csms', poolMax: 10 });
+    expect(c.redisUrl).toBe('redis://cache:6379');
+    expect(c.ocpp.autoRegister).toBe(true);
+    expect(c.port).toBe(4000);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'not a url'],
+    ['OCPP_AUTO_REGISTER', 'maybe'],
+    ['OCPP_PING_INTERVAL', '0'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses %s=%s with a message naming it', (key, value) => {
+    expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [key]: value })).toThrow(key);
+  });
+});
