@@ -1,3 +1,5 @@
+import { AuditEventSchema } from '../domain/audit/audit-event.entity.js';
+import { OrganisationSchema } from '../domain/organisations/organisation.entity.js';
 import { ChargingSessionSchema } from '../domain/sessions/charging-session.entity.js';
 import { MeterSampleSchema } from '../domain/sessions/meter-sample.entity.js';
 import { ConnectorStatusEventSchema } from '../domain/stations/connector-status-event.entity.js';
@@ -9,6 +11,7 @@ import { UserSchema } from '../domain/users/user.entity.js';
 
 // Every entity the ORM knows, listed once: no folder scanning at start-up.
 export const entities = [
+  OrganisationSchema,
   StationSchema,
   ConnectorSchema,
   ConnectorStatusEventSchema,
@@ -17,4 +20,5 @@ export const entities = [
   IdTokenSchema,
   ChargingSessionSchema,
   MeterSampleSchema,
+  AuditEventSchema,
 ];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { OrganisationSchema } from '../organisations/organisation.entity.js';
 
 export const StationSchema = defineEntity({
   name: 'Station',
@@ -9,6 +10,14 @@ export const StationSchema = defineEntity({
     // The OCPP charge point identity: the last path segment of the charger's WebSocket URL.
     identity: p.string().length(48).unique(),
     name: p.string().length(200),
+    // The operator that owns it; null only for stations an admin keeps outside any operator.
+    organisation: p.manyToOne(OrganisationSchema).nullable().deleteRule('set null'),
+    // PUBLIC: any valid token may charge; RESTRICTED: only tokens the access list allows.
+    accessMode: p.enum(['PUBLIC', 'RESTRICTED'] as const).default('PUBLIC'),
+    // OCPP security profile the station has reached (0 none, 1 Basic auth, 2 TLS + Basic auth);
+    // it may never connect with less.
+    securityProfile: p.smallint().default(0),
+    passwordHash: p.string().length(255).nullable(),
     address: p.string().length(500).nullable(),
     latitude: p.decimal('string').precision(9).scale(6).nullable(),
     longitude: p.decimal('string').precision(9).scale(6).nullable(),
