@@ -20,6 +20,12 @@ const envSchema = z.object({
   REDIS_URL: z.string().optional(),
   EVENTS_CHANNEL_PREFIX: z.string().default('csms'),
   OCPP_AUTO_REGISTER: bool.default('false'),
+  // Profile 0 (no Basic auth) for stations without a password. On by default so a first
+  // charger connects as the quick start says; production should turn it off.
+  OCPP_ALLOW_UNSECURED: bool.default('true'),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  TRUST_PROXY: bool.default('false'),
   OCPP_HEARTBEAT_INTERVAL: seconds.default(300),
   OCPP_PING_INTERVAL: seconds.default(30),
   OCPP_CALL_TIMEOUT: seconds.default(30),
@@ -27,6 +33,12 @@ const envSchema = z.object({
   METER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(5000),
   METER_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(10),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+}).superRefine((e, ctx) => {
+  // Half a TLS configuration is a mistake, not a reason to serve plain HTTP.
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
+    const missing = e.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE';
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [missing], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
+  }
 });
 
 export interface Config {
@@ -36,8 +48,17 @@ export interface Config {
   database: { url: string; poolMax: number } | { embedded: { dir: string; port: number } };
   redisUrl: string | undefined;
   eventsChannelPrefix: string;
+  /** Serve HTTPS/WSS on the one port with this certificate and key (PEM files). */
+  tls: { certFile: string; keyFile: string } | null;
+  /**
+   * Behind a TLS-terminating proxy: believe its X-Forwarded-Proto and X-Forwarded-For.
+   * Only safe when nothing but the proxy can reach the port.
+   */
+  trustProxy: boolean;
   ocpp: {
     autoRegister: boolean;
+    /** Stations without a password may connect without Basic auth (security profile 0). */
+    allowUnsecured: boolean;
     heartbeatIntervalSeconds: number;
     pingIntervalMs: number;
     callTimeoutMs: number;
@@ -68,8 +89,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { embedded: { dir: resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT } },
     redisUrl: e.REDIS_URL,
     eventsChannelPrefix: e.EVENTS_CHANNEL_PREFIX,
+    tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: resolve(e.TLS_CERT_FILE), keyFile: resolve(e.TLS_KEY_FILE) } : null,
+    trustProxy: e.TRUST_PROXY,
     ocpp: {
       autoRegister: e.OCPP_AUTO_REGISTER,
+      allowUnsecured: e.OCPP_ALLOW_UNSECURED,
       heartbeatIntervalSeconds: e.OCPP_HEARTBEAT_INTERVAL,
       pingIntervalMs: e.OCPP_PING_INTERVAL * 1000,
       callTimeoutMs: e.OCPP_CALL_TIMEOUT * 1000,

@@ -7,7 +7,24 @@ describe('loadConfig', () => {
     expect(c.port).toBe(4000);
     expect('embedded' in c.database).toBe(true);
     expect(c.redisUrl).toBeUndefined();
-    expect(c.ocpp).toEqual({ autoRegister: false, heartbeatIntervalSeconds: 300, pingIntervalMs: 30_000, callTimeoutMs: 30_000 });
+    expect(c.ocpp).toEqual({ autoRegister: false, allowUnsecured: true, heartbeatIntervalSeconds: 300, pingIntervalMs: 30_000, callTimeoutMs: 30_000 });
+    expect(c.tls).toBeNull();
+    expect(c.trustProxy).toBe(false);
+  });
+
+  it('takes a TLS certificate and key together, as absolute paths', () => {
+    const c = loadConfig({ TLS_CERT_FILE: 'certs/c.pem', TLS_KEY_FILE: '/etc/csms/k.pem', OCPP_ALLOW_UNSECURED: 'false', TRUST_PROXY: 'true' });
+    expect(c.tls).toEqual({ certFile: expect.stringMatching(/^\/.*certs\/c\.pem$/), keyFile: '/etc/csms/k.pem' });
+    expect(c.ocpp.allowUnsecured).toBe(false);
+    expect(c.trustProxy).toBe(true);
+  });
+
+  it.each([
+    [{ TLS_CERT_FILE: 'c.pem' }, 'TLS_KEY_FILE'],
+    [{ TLS_KEY_FILE: 'k.pem' }, 'TLS_CERT_FILE'],
+  ])('refuses half a TLS configuration (%o) naming %s', (env, missing) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(missing);
   });
 
   it('uses DATABASE_URL and REDIS_URL when set, and treats empty values as unset', () => {
@@ -24,6 +41,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'not a url'],
     ['OCPP_AUTO_REGISTER', 'maybe'],
     ['OCPP_PING_INTERVAL', '0'],
+    ['OCPP_ALLOW_UNSECURED', 'sometimes'],
+    ['TRUST_PROXY', 'maybe'],
     ['LOG_LEVEL', 'loud'],
   ])('refuses %s=%s with a message naming it', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
