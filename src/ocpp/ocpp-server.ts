@@ -21,6 +21,8 @@ export interface OcppServerOptions {
   protocols?: readonly OcppProtocol[];
   /** Largest accepted frame in bytes. Default 1 MiB. */
   maxPayload?: number;
+  /** The charger's address for StationContext, e.g. from a trusted proxy. Default: the socket's. */
+  remoteAddress?: (req: IncomingMessage) => string | undefined;
   logger?: TransportLogger;
 }
 
@@ -62,6 +64,7 @@ export function createOcppServer(options: OcppServerOptions): OcppServer {
   const basePath = (options.path ?? '/ocpp').replace(/\/+$/, '');
   const accepted = options.protocols ?? ['ocpp1.6'];
   const log = options.logger ?? createLogger('info', { component: 'ocpp' });
+  const remoteAddressOf = options.remoteAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress);
   const stations = new Map<string, StationEntry>();
   const settling = new Set<Promise<void>>();
   let closing = false;
@@ -100,12 +103,12 @@ export function createOcppServer(options: OcppServerOptions): OcppServer {
       if (socket.destroyed) return;
       if (!verdict.accept) {
         log.info('OCPP handshake refused', { identity, status: verdict.status, reason: verdict.reason });
-        return refuse(socket, verdict.status, verdict.reason);
+        return refuse(socket, verdict.status, verdict.reason, verdict.headers);
       }
       if (closing) return refuse(socket, 503, 'Server is shutting down');
 
       socket.off('error', onSocketError);
-      wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, { identity, protocol, remoteAddress: req.socket.remoteAddress }));
+      wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, { identity, protocol, remoteAddress: remoteAddressOf(req) }));
     } catch (error) {
       log.error('OCPP handshake failed', { url: req.url, error });
       refuse(socket, 500, 'Handshake failed');
@@ -208,13 +211,19 @@ function pickProtocol(offered: Set<string>, accepted: readonly OcppProtocol[]): 
   return OCPP_PROTOCOLS.find((protocol) => accepted.includes(protocol) && offered.has(protocol));
 }
 
-function refuse(socket: Duplex, status: number, message: string): void {
+function refuse(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}): void {
   if (socket.destroyed) return;
   const body = `${message}\n`;
+  // A header name or value with a line break would split the response: drop it.
+  const extra = Object.entries(headers)
+    .filter(([name, value]) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && !/[\r\n]/.test(value))
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Connection: close\r\n' +
+      extra +
       'Content-Type: text/plain; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       `\r\n${body}`,

@@ -13,7 +13,13 @@ export interface StationContext {
 
 export type HandshakeVerdict =
   | { accept: true }
-  | { accept: false; status: 400 | 401 | 403 | 404 | 503; reason: string };
+  | {
+      accept: false;
+      status: 400 | 401 | 403 | 404 | 503;
+      reason: string;
+      /** Extra response headers, e.g. `WWW-Authenticate` with a 401. */
+      headers?: Record<string, string>;
+    };
 
 /**
  * What the OCPP transport needs from the rest of the system. The transport owns

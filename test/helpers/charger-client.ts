@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket, type ClientOptions, type RawData } from 'ws';
 
 /** What an `onCall` handler throws to answer with a CALLERROR. */
@@ -52,6 +53,7 @@ export class HandshakeRefusedError extends Error {
   constructor(
     readonly status: number,
     readonly body: string,
+    readonly headers: IncomingHttpHeaders = {},
   ) {
     super(`Handshake refused with HTTP ${status}: ${body.trim()}`);
   }
@@ -176,7 +178,7 @@ export function connectCharger(url: string, identity: string, options: ChargerCl
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => {
         settled = true;
-        reject(new HandshakeRefusedError(res.statusCode ?? 0, body));
+        reject(new HandshakeRefusedError(res.statusCode ?? 0, body, res.headers));
         ws.terminate();
       });
     });

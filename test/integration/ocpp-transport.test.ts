@@ -37,6 +37,14 @@ function createStubGateway() {
     async verifyHandshake(identity, protocol, request: IncomingMessage): Promise<HandshakeVerdict> {
       handshakes.push({ identity, protocol });
       if (identity.startsWith('unknown')) return { accept: false, status: 404, reason: 'Unknown station' };
+      if (identity === 'challenged') {
+        return {
+          accept: false,
+          status: 401,
+          reason: 'Authenticate',
+          headers: { 'WWW-Authenticate': 'Basic realm="OCPP"', 'X-Injected': 'a\r\nSet-Cookie: evil=1', 'Bad Name': 'x' },
+        };
+      }
       if (identity === SECRET.user) {
         const expected = `Basic ${Buffer.from(`${SECRET.user}:${SECRET.password}`).toString('base64')}`;
         if (request.headers.authorization !== expected) return { accept: false, status: 401, reason: 'Bad credentials' };
@@ -64,7 +72,9 @@ function createCollectingLogger() {
   return { lines, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
-async function startServer(options: { protocols?: OcppProtocol[]; pingIntervalMs?: number } = {}) {
+async function startServer(
+  options: { protocols?: OcppProtocol[]; pingIntervalMs?: number; remoteAddress?: (req: IncomingMessage) => string } = {},
+) {
   const stub = createStubGateway();
   const logs = createCollectingLogger();
   const ocpp = createOcppServer({
@@ -73,6 +83,7 @@ async function startServer(options: { protocols?: OcppProtocol[]; pingIntervalMs
     callTimeoutMs: 2000,
     logger: logs.logger,
     protocols: options.protocols,
+    remoteAddress: options.remoteAddress,
   });
   const http: Server = createServer((_req, res) => res.writeHead(404).end());
   // The app owns 'upgrade' and routes only OCPP paths to the transport.
@@ -171,6 +182,16 @@ describe('OCPP transport over real WebSockets', () => {
     ])('refuses with the gateway status: %s', async (_name, identity, auth, status) => {
       await expect(connectCharger(server.url, identity, { auth })).rejects.toMatchObject({ status });
       expect(server.ocpp.isConnected(identity)).toBe(false);
+    });
+
+    it('sends the headers of a refusal, dropping any that would split the response', async () => {
+      const err = await connectCharger(server.url, 'challenged').catch((e) => e);
+      expect(err).toBeInstanceOf(HandshakeRefusedError);
+      expect(err.status).toBe(401);
+      expect(err.headers['www-authenticate']).toBe('Basic realm="OCPP"');
+      expect(err.headers['x-injected']).toBeUndefined();
+      expect(err.headers['set-cookie']).toBeUndefined();
+      expect(err.body).toBe('Authenticate\n');
     });
 
     it('accepts when the gateway accepts the Basic credentials', async () => {
@@ -505,6 +526,20 @@ describe('OCPP server with other settings', () => {
     const charger = await connectCharger(server.url, 'cp-201', { protocol: ['ocpp1.6', 'ocpp2.0.1'] });
     expect(charger.ws.protocol).toBe('ocpp2.0.1');
     expect(server.handshakes).toEqual([{ identity: 'cp-201', protocol: 'ocpp2.0.1' }]);
+    await charger.close();
+    await server.stop();
+  });
+
+  it('takes the station\'s address from the remoteAddress option (a trusted proxy\'s X-Forwarded-For)', async () => {
+    const server = await startServer({ remoteAddress: (req) => String(req.headers['x-test-client'] ?? 'none') });
+    let seen: StationContext | undefined;
+    server.handlers.set('Heartbeat', (station) => {
+      seen = station;
+      return { currentTime: new Date().toISOString() };
+    });
+    const charger = await connectCharger(server.url, 'cp-proxied', { wsOptions: { headers: { 'x-test-client': '203.0.113.7' } } });
+    await charger.call('Heartbeat', {});
+    expect(seen?.remoteAddress).toBe('203.0.113.7');
     await charger.close();
     await server.stop();
   });
