@@ -7,6 +7,7 @@ import { createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { AuditService } from './domain/audit/audit.service.js';
 import { MeterSampleWriter } from './domain/sessions/meter-sample-writer.js';
 import { SessionService } from './domain/sessions/session.service.js';
 import { StationService } from './domain/stations/station.service.js';
@@ -47,7 +48,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 }
 
 async function listen(config: Config, log: Logger, database: Database, events: EventBus): Promise<App> {
-  const stations = new StationService(database.orm, events, { autoRegister: config.ocpp.autoRegister, nodeId: config.nodeId });
+  const audit = new AuditService(database.orm, log);
+  const stations = new StationService(database.orm, events, { autoRegister: config.ocpp.autoRegister, nodeId: config.nodeId }, audit);
   const tokens = new IdTokenService(database.orm, { allowConcurrentTx: config.authorization.allowConcurrentTx });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const sessions = new SessionService(database.orm, events, stations, tokens, writer);

@@ -1,6 +1,7 @@
 import { UniqueConstraintViolationException, type MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { EventBus } from '../../events/event-bus.js';
+import type { AuditRecord, AuditService } from '../audit/audit.service.js';
 import type { StationStatusEvent } from '../../events/channels.js';
 import { parseInput } from '../input.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
@@ -9,6 +10,7 @@ import { ConnectorSchema, type Connector } from './connector.entity.js';
 import { StationReportSchema, type StationReport, type StationReportKind } from './station-report.entity.js';
 import { StationSchema, type Station } from './station.entity.js';
 import { StationError } from './station.errors.js';
+import { generateStationPassword, hashStationPassword, STATION_PASSWORD } from './station-password.js';
 import type { BootInfo, ConnectorStatusReport, ConnectorView, StationReportView, StationView } from './station.types.js';
 
 // Characters a charger can put in the last segment of its URL without escaping surprises.
@@ -26,10 +28,31 @@ const stationInput = z.object({
     .nullish(),
 });
 
-export type StationInput = z.input<typeof stationInput>;
+const registerInput = stationInput.extend({ password: STATION_PASSWORD.nullish() });
+export type StationInput = z.input<typeof registerInput>;
 
-const stationPatch = stationInput.extend({ name: stationInput.shape.name.nullish() }).partial();
+const stationPatch = stationInput
+  .extend({
+    name: stationInput.shape.name.nullish(),
+    // 3 (TLS client certificates) is not supported yet.
+    securityProfile: z.number().int().min(0).max(2).nullish(),
+  })
+  .partial();
 export type StationPatch = z.input<typeof stationPatch>;
+
+/** OCPP security profiles we serve: 0 none, 1 Basic auth, 2 TLS + Basic auth. */
+export type SecurityProfile = 0 | 1 | 2;
+
+/** What the handshake needs to decide about a station; never leaves the domain. */
+export interface StationCredentials {
+  id: string;
+  organisationId: string | null;
+  passwordHash: string | null;
+  securityProfile: SecurityProfile;
+}
+
+/** Who changed something, for the audit log; the GraphQL edge fills it from the caller. */
+export type AuditActor = Pick<AuditRecord, 'actorUserId' | 'actorApiKeyId' | 'actorLabel' | 'remoteAddress'>;
 
 export interface StationFilter {
   online?: boolean | null;
@@ -54,12 +77,13 @@ export class StationService {
     private readonly orm: MikroORM,
     private readonly events: EventBus,
     private readonly options: StationServiceOptions,
+    private readonly audit: AuditService,
   ) {
     this.flushTimer = setInterval(() => void this.flushSeen().catch(() => {}), options.seenFlushMs ?? 10_000);
     this.flushTimer.unref();
   }
 
-  async register(identity: string, input: StationInput): Promise<StationView> {
+  async register(identity: string, input: StationInput, actor: AuditActor = {}): Promise<StationView> {
     if (!STATION_IDENTITY.test(identity)) {
       throw new StationError(
         'INVALID_STATION_INPUT',
@@ -67,7 +91,7 @@ export class StationService {
         { field: 'identity' },
       );
     }
-    const data = parseInput(stationInput, input, invalidStation);
+    const data = parseInput(registerInput, input, invalidStation);
     const em = this.orm.em.fork();
     const station = em.create(StationSchema, {
       identity,
@@ -76,6 +100,8 @@ export class StationService {
       latitude: data.latitude?.toFixed(6) ?? null,
       longitude: data.longitude?.toFixed(6) ?? null,
       timeZone: data.timeZone ?? 'UTC',
+      // A station with a password authenticates: profile 1 at least.
+      ...(data.password ? { passwordHash: await hashStationPassword(data.password), securityProfile: 1 } : {}),
     });
     try {
       await em.flush();
@@ -85,19 +111,98 @@ export class StationService {
       }
       throw err;
     }
+    if (data.password) {
+      await this.audit.record('STATION_PASSWORD_SET', {
+        ...actor,
+        subject: identity,
+        details: { generated: false, rotated: false, securityProfile: station.securityProfile },
+      });
+    }
     return toStationView(station, []);
   }
 
-  async update(identity: string, patch: StationPatch): Promise<StationView> {
+  /**
+   * Sets or rotates the station's Basic auth password; generates one when none is given
+   * (returned here and nowhere else: only its argon2id hash is kept). The station must
+   * connect with it from now on, at security profile 1 or higher.
+   */
+  async setPassword(
+    identity: string,
+    password: string | null | undefined,
+    actor: AuditActor = {},
+  ): Promise<{ station: StationView; generatedPassword: string | null }> {
+    const given =
+      password === null || password === undefined
+        ? null
+        : parseInput(STATION_PASSWORD, password, (m) => invalidStation(m.replace(/^input/, 'password'), 'password'));
+    const em = this.orm.em.fork();
+    const station = await this.requireStation(em, identity);
+    const plain = given ?? generateStationPassword();
+    const rotated = station.passwordHash != null;
+    station.passwordHash = await hashStationPassword(plain);
+    station.securityProfile = Math.max(station.securityProfile, 1);
+    await em.flush();
+    await this.audit.record('STATION_PASSWORD_SET', {
+      ...actor,
+      subject: identity,
+      organisationId: refId(station.organisation),
+      details: { generated: given === null, rotated, securityProfile: station.securityProfile },
+    });
+    return { station: await this.view(em, station), generatedPassword: given === null ? plain : null };
+  }
+
+  /** What the charger handshake needs; null for an unknown identity. */
+  async credentialsOf(identity: string): Promise<StationCredentials | null> {
+    const row = await this.orm.em
+      .fork()
+      .findOne(StationSchema, { identity }, { fields: ['id', 'passwordHash', 'securityProfile', 'organisation'] });
+    if (!row) return null;
+    return {
+      id: row.id,
+      organisationId: refId(row.organisation),
+      passwordHash: row.passwordHash ?? null,
+      securityProfile: toProfile(row.securityProfile),
+    };
+  }
+
+  /** Records a higher profile the station just connected with; never lowers it. */
+  async raiseSecurityProfile(identity: string, profile: SecurityProfile): Promise<boolean> {
+    const changed = await this.orm.em
+      .fork()
+      .nativeUpdate(StationSchema, { identity, securityProfile: { $lt: profile } }, { securityProfile: profile });
+    return changed > 0;
+  }
+
+  async update(identity: string, patch: StationPatch, actor: AuditActor = {}): Promise<StationView> {
     const data = parseInput(stationPatch, patch, invalidStation);
     const em = this.orm.em.fork();
     const station = await this.requireStation(em, identity);
+    const profileBefore = station.securityProfile;
+    if (data.securityProfile !== undefined && data.securityProfile !== null) {
+      // The profile is what the station must connect with: 1 and 2 need a password, and a
+      // station with a password always authenticates.
+      if (data.securityProfile > 0 && !station.passwordHash) {
+        throw invalidStation('securityProfile: give the station a password first (setStationPassword)', 'securityProfile');
+      }
+      if (data.securityProfile === 0 && station.passwordHash) {
+        throw invalidStation('securityProfile: a station with a password connects with profile 1 or 2', 'securityProfile');
+      }
+      station.securityProfile = data.securityProfile;
+    }
     if (data.name !== undefined && data.name !== null) station.name = data.name;
     if (data.address !== undefined) station.address = data.address ?? null;
     if (data.latitude !== undefined) station.latitude = data.latitude?.toFixed(6) ?? null;
     if (data.longitude !== undefined) station.longitude = data.longitude?.toFixed(6) ?? null;
     if (data.timeZone !== undefined) station.timeZone = data.timeZone ?? 'UTC';
     await em.flush();
+    if (station.securityProfile !== profileBefore) {
+      await this.audit.record('STATION_ACCESS_CHANGED', {
+        ...actor,
+        subject: identity,
+        organisationId: refId(station.organisation),
+        details: { securityProfile: { from: profileBefore, to: station.securityProfile } },
+      });
+    }
     return this.view(em, station);
   }
 
@@ -400,6 +505,11 @@ function statusEventBase(station: Station, at: Date): StationStatusEvent {
   };
 }
 
+const refId = (ref: { id: string } | string | null | undefined): string | null =>
+  ref == null ? null : typeof ref === 'string' ? ref : ref.id;
+
+const toProfile = (n: number): SecurityProfile => (n >= 2 ? 2 : n <= 0 ? 0 : 1);
+
 const invalidStation = (message: string, field: string) =>
   new StationError('INVALID_STATION_INPUT', message, { field });
 
@@ -436,6 +546,8 @@ export function toStationView(s: Station, connectors: ConnectorView[]): StationV
     latitude: s.latitude ?? null,
     longitude: s.longitude ?? null,
     timeZone: s.timeZone,
+    securityProfile: s.securityProfile,
+    hasPassword: s.passwordHash != null,
     ocppProtocol: s.ocppProtocol ?? null,
     vendor: s.vendor ?? null,
     model: s.model ?? null,

@@ -80,6 +80,10 @@ export interface StationView {
   latitude: string | null;
   longitude: string | null;
   timeZone: string;
+  /** OCPP security profile the station must connect with: the highest it reached, or what an operator set. */
+  securityProfile: number;
+  /** Whether it has a Basic auth password; the hash itself never leaves the service. */
+  hasPassword: boolean;
   ocppProtocol: string | null;
   vendor: string | null;
   model: string | null;

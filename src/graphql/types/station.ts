@@ -53,6 +53,14 @@ StationRef.implement({
     latitude: t.float({ nullable: true, resolve: (s) => (s.latitude === null ? null : Number(s.latitude)) }),
     longitude: t.float({ nullable: true, resolve: (s) => (s.longitude === null ? null : Number(s.longitude)) }),
     timeZone: t.exposeString('timeZone', { description: 'IANA time zone of the site, for local-time reports.' }),
+    securityProfile: t.exposeInt('securityProfile', {
+      description:
+        'OCPP security profile the station must connect with: 0 no authentication, 1 HTTP Basic auth, 2 Basic auth over TLS. ' +
+        'It rises to the highest profile the station connected with; a connection below it is refused.',
+    }),
+    hasPassword: t.exposeBoolean('hasPassword', {
+      description: 'Whether the station has a Basic auth password (set with setStationPassword). The password itself is never shown again.',
+    }),
     online: t.exposeBoolean('online', { description: 'Whether the station holds an open, live OCPP connection.' }),
     ocppProtocol: t.exposeString('ocppProtocol', { nullable: true }),
     connectedAt: t.expose('connectedAt', { type: 'DateTime', nullable: true }),
@@ -122,6 +130,11 @@ const RegisterStationInput = builder.inputType('RegisterStationInput', {
     latitude: t.float(),
     longitude: t.float(),
     timeZone: t.string({ description: 'IANA time zone, e.g. Europe/Berlin. Default UTC.' }),
+    password: t.string({
+      description:
+        'HTTP Basic auth password the charger will connect with (its AuthorizationKey / BasicAuthPassword): 16-40 printable ASCII. ' +
+        'Without one the station connects unauthenticated, where OCPP_ALLOW_UNSECURED allows it; setStationPassword can generate one later.',
+    }),
   }),
 });
 
@@ -133,10 +146,38 @@ const UpdateStationInput = builder.inputType('UpdateStationInput', {
     latitude: t.float(),
     longitude: t.float(),
     timeZone: t.string(),
+    securityProfile: t.int({
+      description:
+        'Require a security profile: 1 (Basic auth) or 2 (Basic auth over TLS) for a station with a password, 0 for one without. ' +
+        'Lowering it lets the station connect with less again, until it next connects with more.',
+    }),
   }),
 });
 
+const StationPasswordPayloadRef = builder
+  .objectRef<{ station: StationView; generatedPassword: string | null }>('StationPasswordPayload')
+  .implement({
+    fields: (t) => ({
+      station: t.field({ type: StationRef, resolve: (p) => p.station }),
+      generatedPassword: t.exposeString('generatedPassword', {
+        nullable: true,
+        description: 'The password the server generated, shown this once; null when you gave one. Configure it in the charger now.',
+      }),
+    }),
+  });
+
 builder.mutationFields((t) => ({
+  setStationPassword: t.field({
+    type: StationPasswordPayloadRef,
+    description:
+      'Sets or rotates the HTTP Basic auth password of a station (OCPP security profile 1 and 2); generates one when none is given. ' +
+      'Only a hash is kept; the old password stops working at once.',
+    args: {
+      stationIdentity: t.arg.string({ required: true }),
+      password: t.arg.string({ description: '16-40 printable ASCII characters; omit to have one generated.' }),
+    },
+    resolve: (_root, args, ctx) => ctx.services.stations.setPassword(args.stationIdentity, args.password),
+  }),
   registerStation: t.field({
     type: StationRef,
     args: { input: t.arg({ type: RegisterStationInput, required: true }) },
