@@ -1,19 +1,23 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { AuditService } from './domain/audit/audit.service.js';
 import { MeterSampleWriter } from './domain/sessions/meter-sample-writer.js';
 import { SessionService } from './domain/sessions/session.service.js';
+import { ChargerAuthService } from './domain/stations/charger-auth.service.js';
 import { StationService } from './domain/stations/station.service.js';
 import { IdTokenService } from './domain/users/id-token.service.js';
 import { UserService } from './domain/users/user.service.js';
 import { createEventBus, type EventBus } from './events/event-bus.js';
+import { requestOrigin } from './http/request-origin.js';
 import type { AppServices, GraphQLContext } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
@@ -22,7 +26,7 @@ import { createOcppServer } from './ocpp/ocpp-server.js';
 import { createStationGateway, SUPPORTED_PROTOCOLS } from './ocpp/station-gateway.js';
 
 export interface App {
-  /** http://host:port of the running server. */
+  /** http://host:port (https:// with TLS) of the running server. */
   url: string;
   port: number;
   services: AppServices;
@@ -35,11 +39,13 @@ export interface App {
  * all on one port, and starts listening. Tests start it on port 0.
  */
 export async function startApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
+  // Read the certificate before anything starts: a bad path should stop us at once.
+  const tls = config.tls ? await readTls(config.tls) : null;
   const database = await openDatabase(config, log);
   let events: EventBus | undefined;
   try {
     events = await createEventBus({ redisUrl: config.redisUrl, channelPrefix: config.eventsChannelPrefix });
-    return await listen(config, log, database, events);
+    return await listen(config, log, database, events, tls);
   } catch (err) {
     await events?.close();
     await database.close();
@@ -47,9 +53,16 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   }
 }
 
-async function listen(config: Config, log: Logger, database: Database, events: EventBus): Promise<App> {
+async function listen(
+  config: Config,
+  log: Logger,
+  database: Database,
+  events: EventBus,
+  tls: { cert: Buffer; key: Buffer } | null,
+): Promise<App> {
   const audit = new AuditService(database.orm, log);
   const stations = new StationService(database.orm, events, { autoRegister: config.ocpp.autoRegister, nodeId: config.nodeId }, audit);
+  const chargerAuth = new ChargerAuthService(stations, audit, { allowUnsecured: config.ocpp.allowUnsecured }, log);
   const tokens = new IdTokenService(database.orm, { allowConcurrentTx: config.authorization.allowConcurrentTx });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const sessions = new SessionService(database.orm, events, stations, tokens, writer);
@@ -72,21 +85,27 @@ async function listen(config: Config, log: Logger, database: Database, events: E
     gateway: createStationGateway(
       { stations, tokens, sessions, heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds },
       log,
+      { chargerAuth, trustProxy: config.trustProxy },
     ),
     protocols: SUPPORTED_PROTOCOLS,
+    remoteAddress: (req) => requestOrigin(req, config.trustProxy).remoteAddress,
     pingIntervalMs: config.ocpp.pingIntervalMs,
     callTimeoutMs: config.ocpp.callTimeoutMs,
     logger: log,
   });
 
-  const server: Server = createServer((req, res) => {
+  const onRequest: RequestListener = (req, res) => {
     if (req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok', stationsConnected: ocpp.connectedCount(), events: events.transport }));
       return;
     }
     void yoga.handle(req, res);
-  });
+  };
+  // With a certificate the one port speaks HTTPS/WSS only: GraphQL and chargers (profile 2) alike.
+  const server: Server | HttpsServer = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, onRequest)
+    : createServer(onRequest);
 
   const graphqlWs = new WebSocketServer({ noServer: true });
   const wsCleanup = useServer<Record<string, unknown>>(
@@ -137,8 +156,14 @@ async function listen(config: Config, log: Logger, database: Database, events: E
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host}:${port}`;
-  log.info('listening', { graphql: `${url}/graphql`, ocpp: `ws://${host}:${port}/ocpp/<identity>`, events: events.transport, embeddedDatabase: database.embedded });
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+  log.info('listening', {
+    graphql: `${url}/graphql`,
+    ocpp: `${tls ? 'wss' : 'ws'}://${host}:${port}/ocpp/<identity>`,
+    events: events.transport,
+    embeddedDatabase: database.embedded,
+    allowUnsecuredChargers: config.ocpp.allowUnsecured,
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -156,6 +181,15 @@ async function listen(config: Config, log: Logger, database: Database, events: E
     })());
 
   return { url, port, services, database, stop };
+}
+
+async function readTls(files: { certFile: string; keyFile: string }): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = (path: string, variable: string) =>
+    readFile(path).catch((err: NodeJS.ErrnoException) => {
+      throw new ConfigError(`Invalid configuration:\n  ${variable}: cannot read ${path} (${err.code ?? err.message})`);
+    });
+  const [cert, key] = await Promise.all([read(files.certFile, 'TLS_CERT_FILE'), read(files.keyFile, 'TLS_KEY_FILE')]);
+  return { cert, key };
 }
 
 interface EnvelopedRoot {

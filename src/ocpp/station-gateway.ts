@@ -1,4 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import type { ChargerAuthService } from '../domain/stations/charger-auth.service.js';
+import { parseBasicAuthorization } from '../http/basic-auth.js';
+import { requestOrigin } from '../http/request-origin.js';
 import type { Logger } from '../logger.js';
 import { OcppError } from './ocpp-error.js';
 import type { ActionHandler, OcppServices } from './ocpp-services.js';
@@ -12,14 +15,40 @@ const HANDLERS: Partial<Record<OcppProtocol, Record<string, ActionHandler>>> = {
 /** The protocols we have handlers for, offered at the WebSocket handshake. */
 export const SUPPORTED_PROTOCOLS = Object.keys(HANDLERS) as OcppProtocol[];
 
+export interface HandshakeOptions {
+  chargerAuth: ChargerAuthService;
+  /** Believe X-Forwarded-Proto/-For from a TLS-terminating proxy (TRUST_PROXY). */
+  trustProxy: boolean;
+}
+
+// RFC 7235: a 401 names the scheme the client should use.
+const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="OCPP"' };
+
 /** Connects the OCPP transport to the domain: admission, dispatch per version, presence. */
-export function createStationGateway(services: OcppServices, log: Logger): OcppGateway {
+export function createStationGateway(services: OcppServices, log: Logger, handshake: HandshakeOptions): OcppGateway {
   return {
-    async verifyHandshake(identity: string, _protocol: OcppProtocol, _req: IncomingMessage): Promise<HandshakeVerdict> {
-      const admitted = await services.stations.admit(identity);
-      if (admitted === 'unknown') return { accept: false, status: 404, reason: 'unknown charge point identity' };
-      if (admitted === 'registered') log.info('station auto-registered', { identity });
-      return { accept: true };
+    async verifyHandshake(identity: string, _protocol: OcppProtocol, req: IncomingMessage): Promise<HandshakeVerdict> {
+      const origin = requestOrigin(req, handshake.trustProxy);
+      const result = await handshake.chargerAuth.authenticate({
+        identity,
+        credentials: parseBasicAuthorization(req.headers.authorization),
+        secure: origin.secure,
+        remoteAddress: origin.remoteAddress,
+      });
+      if (result.admitted) {
+        if (result.registered) log.info('station auto-registered', { identity });
+        log.debug('charger authenticated', { identity, securityProfile: result.securityProfile, from: origin.remoteAddress });
+        return { accept: true };
+      }
+      switch (result.reason) {
+        case 'UNKNOWN_IDENTITY':
+          // OCPP-J: an identity the central system does not know is answered 404.
+          return { accept: false, status: 404, reason: result.message };
+        case 'BUSY':
+          return { accept: false, status: 503, reason: result.message, headers: { 'Retry-After': '10' } };
+        default:
+          return { accept: false, status: 401, reason: result.message, headers: CHALLENGE };
+      }
     },
 
     async handleCall(station: StationContext, action: string, payload: unknown): Promise<unknown> {
