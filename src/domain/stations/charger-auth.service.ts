@@ -54,6 +54,8 @@ export interface ChargerAuthOptions {
  * never connect below the profile it reached; every refusal is audited (throttled).
  */
 export class ChargerAuthService {
+  /** Counters for the curious (and the tests): argon2 runs, and checks answered from memory. */
+  readonly stats = { passwordChecks: 0, cachedChecks: 0 };
   private readonly cache: PasswordCheckCache;
   private readonly throttle: RefusalThrottle;
   private readonly limiter: Limiter;
@@ -120,9 +122,13 @@ export class ChargerAuthService {
   private async checkPassword(identity: string, passwordHash: string, password: string): Promise<boolean | 'busy'> {
     const fingerprint = passwordFingerprint(password);
     const known = this.cache.get(identity, fingerprint, passwordHash);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.stats.cachedChecks += 1;
+      return known;
+    }
     const ok = await this.limiter.run(() => verifyStationPassword(passwordHash, password));
     if (ok === undefined) return 'busy';
+    this.stats.passwordChecks += 1;
     this.cache.set(identity, fingerprint, passwordHash, ok);
     return ok;
   }
