@@ -15,6 +15,11 @@ try {
 }
 const log = createLogger(config.logLevel);
 const app = await startApp(config, log).catch((err) => {
+  // A setting that only fails once used (an unreadable TLS file) reads like any other bad setting.
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
   log.error('failed to start', { err });
   process.exit(1);
 });

@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { connectCharger, HandshakeRefusedError, type ChargerClientOptions } from '../helpers/charger-client.js';
 import { aStation, dataOf, startTestApp, uniqueId, type GqlResponse, type TestApp } from '../helpers/test-app.js';
 
@@ -376,6 +378,23 @@ describe('TLS on the server itself (profile 2)', () => {
       expect.objectContaining({ reason: 'NO_CREDENTIALS', tls: true, requiredProfile: 1 }),
       expect.objectContaining({ reason: 'PROFILE_DOWNGRADE', tls: false, requiredProfile: 2 }),
     ]);
+  });
+
+  it('serves graphql-ws subscriptions over wss on the same port', async () => {
+    class SelfSignedWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, insecureTls);
+      }
+    }
+    const client = createClient({ url: `${tls.ocppUrl.replace(/\/ocpp$/, '')}/graphql`, webSocketImpl: SelfSignedWebSocket, retryAttempts: 0 });
+    try {
+      const result = await new Promise<any>((resolve, reject) => {
+        client.subscribe({ query: '{ __typename }' }, { next: resolve, error: reject, complete: () => {} });
+      });
+      expect(result).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('TLS alone is not a profile: a station without a password is at profile 0 on wss', async () => {
