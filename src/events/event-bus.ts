@@ -16,7 +16,8 @@ type Topics = { [K in string]: [unknown] };
 
 // A subscriber that cannot keep up loses the oldest live events, never the server's memory:
 // everything published was stored first and can be read back.
-const SUBSCRIBER_BUFFER = 1000;
+// One meter batch can release thousands of events at once, so the buffer is sized for bursts.
+const SUBSCRIBER_BUFFER = 20_000;
 
 export interface EventBusOptions {
   redisUrl?: string;
