@@ -2,5 +2,6 @@
 // bundler, without scanning the folder at run time. `npm run migration:create` appends here.
 import { Migration20261124091034 } from './Migration20261124091034.js';
 import { Migration20261124092604 } from './Migration20261124092604.js';
+import { Migration20261124093709 } from './Migration20261124093709.js';
 
-export const migrationsList = [{ name: 'Migration20261124091034', class: Migration20261124091034 }, { name: 'Migration20261124092604', class: Migration20261124092604 }];
+export const migrationsList = [{ name: 'Migration20261124091034', class: Migration20261124091034 }, { name: 'Migration20261124092604', class: Migration20261124092604 }, { name: 'Migration20261124093709', class: Migration20261124093709 }];

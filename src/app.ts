@@ -10,6 +10,13 @@ import { WebSocketServer } from 'ws';
 import { ConfigError, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { AuditService } from './domain/audit/audit.service.js';
+import { ChargingLimitService } from './domain/operations/charging-limit.service.js';
+import { CommandRunner } from './domain/operations/command-runner.js';
+import { LocalListService } from './domain/operations/local-list.service.js';
+import { ReservationBook } from './domain/operations/reservation-book.js';
+import { ReservationService } from './domain/operations/reservation.service.js';
+import { StationCommandService } from './domain/operations/station-command.service.js';
+import { StationConfigurationService } from './domain/operations/station-configuration.service.js';
 import { MeterSampleWriter } from './domain/sessions/meter-sample-writer.js';
 import { SessionService } from './domain/sessions/session.service.js';
 import { ChargerAuthService } from './domain/stations/charger-auth.service.js';
@@ -22,6 +29,8 @@ import type { AppServices, GraphQLContext } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
+import { createStationLink } from './ocpp/command-link.js';
+import { createCommandRouter, type CommandRouter } from './ocpp/command-router.js';
 import { createOcppServer } from './ocpp/ocpp-server.js';
 import { createStationGateway, SUPPORTED_PROTOCOLS } from './ocpp/station-gateway.js';
 
@@ -65,21 +74,12 @@ async function listen(
   const chargerAuth = new ChargerAuthService(stations, audit, { allowUnsecured: config.ocpp.allowUnsecured }, log);
   const tokens = new IdTokenService(database.orm, { allowConcurrentTx: config.authorization.allowConcurrentTx });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
-  const sessions = new SessionService(database.orm, events, stations, tokens, writer);
+  const reservationBook = new ReservationBook(database.orm);
+  const sessions = new SessionService(database.orm, events, stations, tokens, writer, reservationBook);
   const users = new UserService(database.orm);
-  const services: AppServices = { stations, sessions, tokens, users, events };
 
   const released = await stations.releaseStationsOfThisNode();
   if (released) log.info('marked stations of a previous run offline', { count: released });
-
-  const yoga = createYoga<{ req: IncomingMessage }, GraphQLContext>({
-    schema,
-    graphqlEndpoint: '/graphql',
-    context: () => ({ services }),
-    maskedErrors: { maskError },
-    logging: false,
-    landingPage: false,
-  });
 
   const ocpp = createOcppServer({
     gateway: createStationGateway(
@@ -94,10 +94,51 @@ async function listen(
     logger: log,
   });
 
+  // Commands reach a station through whichever node holds its socket.
+  let router: CommandRouter;
+  try {
+    router = await createCommandRouter({
+      local: ocpp,
+      nodeId: config.nodeId,
+      locate: (identity) => stations.connectedNodeOf(identity),
+      defaultTimeoutMs: config.ocpp.callTimeoutMs,
+      redisUrl: config.redisUrl,
+      channelPrefix: config.eventsChannelPrefix,
+      logger: log,
+    });
+  } catch (err) {
+    await ocpp.close();
+    throw err;
+  }
+  const runner = new CommandRunner(database.orm, createStationLink(router));
+  const services: AppServices = {
+    stations,
+    sessions,
+    tokens,
+    users,
+    events,
+    commands: new StationCommandService(runner, tokens, sessions),
+    configuration: new StationConfigurationService(database.orm, runner),
+    reservations: new ReservationService(runner, reservationBook, tokens),
+    localLists: new LocalListService(database.orm, runner, tokens),
+    chargingLimits: new ChargingLimitService(database.orm, runner),
+  };
+
+  const yoga = createYoga<{ req: IncomingMessage }, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: () => ({ services }),
+    maskedErrors: { maskError },
+    logging: false,
+    landingPage: false,
+  });
+
   const onRequest: RequestListener = (req, res) => {
     if (req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', stationsConnected: ocpp.connectedCount(), events: events.transport }));
+      res.end(
+        JSON.stringify({ status: 'ok', stationsConnected: ocpp.connectedCount(), events: events.transport, commands: router.transport }),
+      );
       return;
     }
     void yoga.handle(req, res);
@@ -173,6 +214,7 @@ async function listen(
       server.close();
       await wsCleanup.dispose();
       await ocpp.close();
+      await router.close();
       server.closeAllConnections();
       await writer.close();
       await stations.close();

@@ -1,5 +1,10 @@
 import { AuditEventSchema } from '../domain/audit/audit-event.entity.js';
 import { OrganisationSchema } from '../domain/organisations/organisation.entity.js';
+import { ChargingLimitSchema } from '../domain/operations/charging-limit.entity.js';
+import { ConfigurationKeySchema } from '../domain/operations/configuration-key.entity.js';
+import { StationLocalListSchema } from '../domain/operations/local-list.entity.js';
+import { ReservationSchema } from '../domain/operations/reservation.entity.js';
+import { StationCommandSchema } from '../domain/operations/station-command.entity.js';
 import { ChargingSessionSchema } from '../domain/sessions/charging-session.entity.js';
 import { MeterSampleSchema } from '../domain/sessions/meter-sample.entity.js';
 import { ConnectorStatusEventSchema } from '../domain/stations/connector-status-event.entity.js';
@@ -21,4 +26,9 @@ export const entities = [
   ChargingSessionSchema,
   MeterSampleSchema,
   AuditEventSchema,
+  StationCommandSchema,
+  ConfigurationKeySchema,
+  ReservationSchema,
+  StationLocalListSchema,
+  ChargingLimitSchema,
 ];

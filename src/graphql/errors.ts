@@ -1,10 +1,11 @@
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../domain/domain-error.js';
+import type { OperationsErrorCode } from '../domain/operations/operations.errors.js';
 import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
 import type { StationErrorCode } from '../domain/stations/station.errors.js';
 import type { UsersErrorCode } from '../domain/users/users.errors.js';
 
-type KnownCode = StationErrorCode | UsersErrorCode | SessionsErrorCode;
+type KnownCode = StationErrorCode | UsersErrorCode | SessionsErrorCode | OperationsErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -13,16 +14,31 @@ function publicCode(code: KnownCode): string {
     case 'USER_NOT_FOUND':
     case 'ID_TOKEN_NOT_FOUND':
     case 'SESSION_NOT_FOUND':
+    case 'RESERVATION_NOT_FOUND':
       return 'NOT_FOUND';
     case 'STATION_IDENTITY_TAKEN':
     case 'EMAIL_TAKEN':
     case 'ID_TOKEN_TAKEN':
+    case 'SESSION_NOT_ACTIVE':
+    case 'RESERVATION_CONFLICT':
+    case 'RESERVATION_NOT_ACTIVE':
+    case 'LOCAL_LIST_NOT_SYNCED':
       return 'CONFLICT';
     case 'INVALID_STATION_INPUT':
     case 'INVALID_ID_TOKEN_INPUT':
     case 'INVALID_USER_INPUT':
     case 'INVALID_SESSION_QUERY':
+    case 'INVALID_COMMAND_INPUT':
+    case 'ID_TAG_NOT_ACCEPTED':
+    case 'CONFIGURATION_KEY_READ_ONLY':
       return 'BAD_USER_INPUT';
+    // The station could not be asked or did not answer; the attempt is in its command history.
+    case 'STATION_OFFLINE':
+    case 'STATION_TIMEOUT':
+    case 'STATION_ERROR':
+      return code;
+    case 'COMMAND_NOT_SUPPORTED':
+      return 'NOT_SUPPORTED';
     default: {
       const unhandled: never = code;
       return unhandled;

@@ -6,7 +6,9 @@ import { IdTokenSchema } from '../users/id-token.entity.js';
 export const SESSION_STATUSES = ['ACTIVE', 'COMPLETED'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
-export const AUTHORIZATION_STATUSES = ['ACCEPTED', 'BLOCKED', 'EXPIRED', 'INVALID', 'CONCURRENT_TX'] as const;
+// RESERVED: a valid token refused because the connector (or, for an Authorize, every connector)
+// is reserved for another token.
+export const AUTHORIZATION_STATUSES = ['ACCEPTED', 'BLOCKED', 'EXPIRED', 'INVALID', 'CONCURRENT_TX', 'RESERVED'] as const;
 export type AuthorizationStatus = (typeof AUTHORIZATION_STATUSES)[number];
 
 export const ChargingSessionSchema = defineEntity({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EventBus } from '../../events/event-bus.js';
 import type { SessionView } from '../../events/channels.js';
 import { isUuid } from '../ids.js';
+import type { ReservationBook } from '../operations/reservation-book.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import { ConnectorSchema } from '../stations/connector.entity.js';
 import type { StationService } from '../stations/station.service.js';
@@ -36,7 +37,20 @@ export class SessionService {
     private readonly stations: StationService,
     private readonly tokens: IdTokenService,
     private readonly writer: MeterSampleWriter,
+    private readonly reservations: ReservationBook,
   ) {}
+
+  /**
+   * The answer to a charger's Authorize at this station: the token's own standing, unless
+   * every connector of the station is reserved for other tokens.
+   */
+  async authorize(identity: string, idTag: string): Promise<AuthorizationResult> {
+    const stationId = await this.requireStationId(identity);
+    const authorization = await this.tokens.authorize(idTag);
+    if (authorization.status !== 'ACCEPTED') return authorization;
+    const screened = await this.reservations.screenAuthorize(stationId, { idTag, parentIdTag: authorization.parentIdTag });
+    return screened.verdict === 'RESERVED' ? reservedUntil(authorization, screened.until) : authorization;
+  }
 
   /**
    * Records a transaction the charger started and hands back its transactionId. A retried
@@ -47,11 +61,11 @@ export class SessionService {
     const em = this.orm.em.fork();
     const existing = await this.findRetry(em, stationId, start);
     if (existing) {
-      const authorization = await this.tokens.authorize(start.idTag, { exceptSessionId: existing.id });
+      const { authorization } = await this.authorizeStart(stationId, start, existing.id);
       return { transactionId: existing.transactionId, authorization };
     }
 
-    const authorization = await this.tokens.authorize(start.idTag);
+    const { authorization, reservationId } = await this.authorizeStart(stationId, start);
     const connector = await em.findOne(ConnectorSchema, { station: stationId, connectorId: start.connectorId });
     // A start reading of 0 while this meter was known to be higher is likely a charger that
     // started offline without a reading: count from the known register until a reading proves otherwise.
@@ -69,7 +83,7 @@ export class SessionService {
       idToken: authorization.tokenId,
       authorizationStatus: authorization.status,
       status: 'ACTIVE',
-      reservationId: start.reservationId ?? null,
+      reservationId: reservationId ?? start.reservationId ?? null,
       startedAt: start.startedAt,
       meterStartWh: start.meterStartWh,
       baselineWh: provisional ? known! : start.meterStartWh,
@@ -86,6 +100,7 @@ export class SessionService {
       if (!winner) throw err;
       return { transactionId: winner.transactionId, authorization };
     }
+    if (reservationId !== null) await this.reservations.use(reservationId, transactionId);
     this.events.publish('session.updated', { change: 'STARTED', session: toSessionView(session, identity) });
     return { transactionId, authorization };
   }
@@ -248,6 +263,26 @@ export class SessionService {
     return session ? toSessionView(session, session.station.identity) : null;
   }
 
+  // The token's standing, then the connector's reservations: a start by the reserving token uses
+  // its reservation; anyone else's start on a reserved connector is refused.
+  private async authorizeStart(
+    stationId: string,
+    start: TransactionStart,
+    exceptSessionId?: string,
+  ): Promise<{ authorization: AuthorizationResult; reservationId: number | null }> {
+    const authorization = await this.tokens.authorize(start.idTag, { exceptSessionId });
+    if (authorization.status !== 'ACCEPTED') return { authorization, reservationId: null };
+    const screened = await this.reservations.screenStart(stationId, {
+      connectorId: start.connectorId,
+      idTag: start.idTag,
+      parentIdTag: authorization.parentIdTag,
+      reservationId: start.reservationId ?? null,
+    });
+    if (screened.verdict === 'USES') return { authorization, reservationId: screened.reservationId };
+    if (screened.verdict === 'RESERVED') return { authorization: reservedUntil(authorization, screened.until), reservationId: null };
+    return { authorization, reservationId: null };
+  }
+
   private async findRetry(em: EntityManager, stationId: string, start: TransactionStart) {
     return em.findOne(ChargingSessionSchema, {
       station: stationId,
@@ -289,6 +324,12 @@ export function toSessionView(s: ChargingSession, stationIdentity: string): Sess
     stopIdTag: s.stopIdTag ?? null,
     updatedAt: s.updatedAt.toISOString(),
   };
+}
+
+// The reservation's end doubles as the expiry of the refusal: a charger caching the answer
+// (OCPP authorization cache) forgets it when the connector is free again.
+function reservedUntil(authorization: AuthorizationResult, until: Date): AuthorizationResult {
+  return { ...authorization, status: 'RESERVED', expiresAt: until };
 }
 
 function idOf(ref: unknown): string | null {

@@ -310,6 +310,12 @@ export class StationService {
     );
   }
 
+  /** The node holding the station's socket, or null when it is offline. */
+  async connectedNodeOf(identity: string): Promise<string | null> {
+    const row = await this.orm.em.fork().findOne(StationSchema, { identity }, { fields: ['connectedNodeId'] });
+    return row?.connectedNodeId ?? null;
+  }
+
   touch(identity: string, at = new Date()): void {
     this.seen.set(identity, at);
   }

@@ -143,6 +143,28 @@ export class IdTokenService {
     return toPage(rows, page.first, toIdTokenView, (t) => encodeCursor([t.lookupKey]));
   }
 
+  /** The token a user charges with when none is named: an app token first, else their oldest active one. */
+  async preferredTokenOf(userId: string, now = new Date()): Promise<IdTokenView | null> {
+    if (!isUuid(userId)) return null;
+    const rows = await this.orm.em.fork().find(
+      IdTokenSchema,
+      { user: userId, status: 'ACTIVE', $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] },
+      { orderBy: { createdAt: 'asc' } },
+    );
+    const token = rows.find((t) => t.type === 'APP') ?? rows[0];
+    return token ? toIdTokenView(token) : null;
+  }
+
+  /** Every token that may charge now (ACTIVE and not past its expiry), in lookup-key order. */
+  async allowedTokens(now = new Date()): Promise<IdTokenView[]> {
+    const rows = await this.orm.em.fork().find(
+      IdTokenSchema,
+      { status: 'ACTIVE', $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] },
+      { orderBy: { lookupKey: 'asc' } },
+    );
+    return rows.map(toIdTokenView);
+  }
+
   /**
    * The answer to a charger's Authorize (and the idTagInfo of StartTransaction). A tag we do
    * not know is Invalid and nothing is stored about it. `exceptSessionId` leaves out the

@@ -42,3 +42,14 @@ builder.scalarType('WattHours', {
   },
 });
 
+// Output only, for records kept as sent and received (e.g. a protocol message in a command's history).
+builder.scalarType('JSON', {
+  description: 'Any JSON value, as stored; only returned, never accepted.',
+  serialize: (value) => value,
+  parseValue: () => {
+    throw invalid('JSON values are not accepted as input');
+  },
+  parseLiteral: () => {
+    throw invalid('JSON values are not accepted as input');
+  },
+});

@@ -40,8 +40,8 @@ const statusNotification: Handler<StatusNotificationRequest> = async (station, p
   return {};
 };
 
-const authorize: Handler<AuthorizeRequest> = async (_station, p, s) => {
-  return { idTagInfo: toIdTagInfo(await s.tokens.authorize(p.idTag)) };
+const authorize: Handler<AuthorizeRequest> = async (station, p, s) => {
+  return { idTagInfo: toIdTagInfo(await s.sessions.authorize(station.identity, p.idTag)) };
 };
 
 const startTransaction: Handler<StartTransactionRequest> = async (station, p, s) => {

@@ -79,6 +79,9 @@ const AUTHORIZATION: Record<AuthorizationStatus, IdTagInfo['status']> = {
   EXPIRED: 'Expired',
   INVALID: 'Invalid',
   CONCURRENT_TX: 'ConcurrentTx',
+  // 1.6 has no status for "reserved for someone else"; Invalid is "not allowed for charging"
+  // without claiming the token is blocked or expired.
+  RESERVED: 'Invalid',
 };
 
 export function toBootInfo(p: BootNotificationRequest): BootInfo {

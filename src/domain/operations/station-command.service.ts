@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import type { Actor } from '../actor.js';
+import { parseInput } from '../input.js';
+import type { Page, PageRequest } from '../pagination.js';
+import type { SessionService } from '../sessions/session.service.js';
+import { SessionsError } from '../sessions/sessions.errors.js';
+import type { IdTokenService } from '../users/id-token.service.js';
+import type { CommandRunner } from './command-runner.js';
+import {
+  RESET_KINDS,
+  TRIGGER_MESSAGE_KINDS,
+  type ResetKind,
+  type ResultOf,
+  type TriggerMessageKind,
+} from './command.types.js';
+import { invalidCommand, OperationsError } from './operations.errors.js';
+import type { CommandOutcome, StationCommandView } from './operations.types.js';
+
+const connectorId = z.number().int().min(1).max(1000);
+const stationWideOrConnector = z.number().int().min(0).max(1000);
+
+const startInput = z.object({
+  connectorId: connectorId.nullish(),
+  idTag: z.string().trim().min(1).max(36).nullish(),
+});
+
+const dataTransferInput = z.object({
+  vendorId: z.string().trim().min(1).max(255),
+  messageId: z.string().trim().min(1).max(50).nullish(),
+  data: z.string().max(100_000).nullish(),
+});
+
+/** Remote control: start, stop, reset, unlock, availability, cache, triggers, data transfer. */
+export class StationCommandService {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly tokens: IdTokenService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  /**
+   * Asks the station to start charging for a token. Without an idTag the caller's own token
+   * is used (a driver app). The token must be accepted now: the station would refuse it anyway.
+   */
+  async startCharging(
+    actor: Actor,
+    identity: string,
+    input: { connectorId?: number | null; idTag?: string | null },
+  ): Promise<CommandOutcome<ResultOf<'START_CHARGING'>>> {
+    const data = parseInput(startInput, input, invalidCommand);
+    const station = await this.runner.target(identity);
+    const idTag = await this.chargingTag(actor, data.idTag ?? null);
+    return this.runner.run(actor, station, { kind: 'START_CHARGING', connectorId: data.connectorId ?? null, idTag });
+  }
+
+  async stopCharging(actor: Actor, sessionId: string): Promise<CommandOutcome<ResultOf<'STOP_CHARGING'>>> {
+    const session = await this.sessions.get(sessionId);
+    if (!session) throw new SessionsError('SESSION_NOT_FOUND', `no charging session with id ${sessionId}`);
+    if (session.status !== 'ACTIVE') {
+      throw new OperationsError('SESSION_NOT_ACTIVE', `charging session ${sessionId} has already stopped`);
+    }
+    const station = await this.runner.target(session.stationIdentity);
+    return this.runner.run(actor, station, { kind: 'STOP_CHARGING', transactionId: session.transactionId });
+  }
+
+  async reset(actor: Actor, identity: string, type: ResetKind): Promise<CommandOutcome<ResultOf<'RESET'>>> {
+    const kind = parseInput(z.enum(RESET_KINDS), type, (m) => invalidCommand(m, 'type'));
+    return this.runner.run(actor, await this.runner.target(identity), { kind: 'RESET', type: kind });
+  }
+
+  async unlockConnector(actor: Actor, identity: string, connector: number): Promise<CommandOutcome<ResultOf<'UNLOCK_CONNECTOR'>>> {
+    const id = parseInput(connectorId, connector, (m) => invalidCommand(`connectorId: ${m}`, 'connectorId'));
+    return this.runner.run(actor, await this.runner.target(identity), { kind: 'UNLOCK_CONNECTOR', connectorId: id });
+  }
+
+  /** Connector 0 is the whole station. A busy connector may answer SCHEDULED: it changes after the session. */
+  async changeAvailability(
+    actor: Actor,
+    identity: string,
+    connector: number,
+    available: boolean,
+  ): Promise<CommandOutcome<ResultOf<'CHANGE_AVAILABILITY'>>> {
+    const id = parseInput(stationWideOrConnector, connector, (m) => invalidCommand(`connectorId: ${m}`, 'connectorId'));
+    return this.runner.run(actor, await this.runner.target(identity), {
+      kind: 'CHANGE_AVAILABILITY',
+      connectorId: id,
+      availability: available ? 'OPERATIVE' : 'INOPERATIVE',
+    });
+  }
+
+  async clearCache(actor: Actor, identity: string): Promise<CommandOutcome<ResultOf<'CLEAR_CACHE'>>> {
+    return this.runner.run(actor, await this.runner.target(identity), { kind: 'CLEAR_CACHE' });
+  }
+
+  async triggerMessage(
+    actor: Actor,
+    identity: string,
+    message: TriggerMessageKind,
+    connector: number | null,
+  ): Promise<CommandOutcome<ResultOf<'TRIGGER_MESSAGE'>>> {
+    const kind = parseInput(z.enum(TRIGGER_MESSAGE_KINDS), message, (m) => invalidCommand(m, 'message'));
+    const id =
+      connector === null ? null : parseInput(stationWideOrConnector, connector, (m) => invalidCommand(`connectorId: ${m}`, 'connectorId'));
+    return this.runner.run(actor, await this.runner.target(identity), { kind: 'TRIGGER_MESSAGE', message: kind, connectorId: id });
+  }
+
+  async dataTransfer(
+    actor: Actor,
+    identity: string,
+    input: { vendorId: string; messageId?: string | null; data?: string | null },
+  ): Promise<CommandOutcome<ResultOf<'DATA_TRANSFER'>>> {
+    const data = parseInput(dataTransferInput, input, invalidCommand);
+    return this.runner.run(actor, await this.runner.target(identity), {
+      kind: 'DATA_TRANSFER',
+      vendorId: data.vendorId,
+      messageId: data.messageId ?? null,
+      data: data.data ?? null,
+    });
+  }
+
+  history(stationId: string, page: PageRequest): Promise<Page<StationCommandView>> {
+    return this.runner.history(stationId, page);
+  }
+
+  private async chargingTag(actor: Actor, idTag: string | null): Promise<string> {
+    if (idTag === null) {
+      const own = actor.userId ? await this.tokens.preferredTokenOf(actor.userId) : null;
+      if (!own) throw invalidCommand('idTag is required (the caller has no active token of their own)', 'idTag');
+      idTag = own.value;
+    }
+    const authorization = await this.tokens.authorize(idTag);
+    if (authorization.status !== 'ACCEPTED') {
+      throw new OperationsError('ID_TAG_NOT_ACCEPTED', `idTag ${idTag} cannot charge now: ${authorization.status}`, {
+        field: 'idTag',
+        authorizationStatus: authorization.status,
+      });
+    }
+    const token = await this.tokens.findByValue(idTag);
+    return token?.value ?? idTag;
+  }
+}
