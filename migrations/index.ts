@@ -1,5 +1,6 @@
 // Every migration, in order. Listed statically so they load the same under tsx, vitest or a
 // bundler, without scanning the folder at run time. `npm run migration:create` appends here.
 import { Migration20261124091034 } from './Migration20261124091034.js';
+import { Migration20261124093523 } from './Migration20261124093523.js';
 
-export const migrationsList = [{ name: 'Migration20261124091034', class: Migration20261124091034 }];
+export const migrationsList = [{ name: 'Migration20261124091034', class: Migration20261124091034 }, { name: 'Migration20261124093523', class: Migration20261124093523 }];

@@ -7,6 +7,7 @@ import { createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { MonitoringService } from './domain/monitoring/monitoring.service.js';
 import { MeterSampleWriter } from './domain/sessions/meter-sample-writer.js';
 import { SessionService } from './domain/sessions/session.service.js';
 import { StationService } from './domain/stations/station.service.js';
@@ -47,12 +48,18 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 }
 
 async function listen(config: Config, log: Logger, database: Database, events: EventBus): Promise<App> {
-  const stations = new StationService(database.orm, events, { autoRegister: config.ocpp.autoRegister, nodeId: config.nodeId });
+  const monitoring = new MonitoringService(database.orm, events);
+  const stations = new StationService(
+    database.orm,
+    events,
+    { autoRegister: config.ocpp.autoRegister, nodeId: config.nodeId },
+    monitoring,
+  );
   const tokens = new IdTokenService(database.orm, { allowConcurrentTx: config.authorization.allowConcurrentTx });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const sessions = new SessionService(database.orm, events, stations, tokens, writer);
   const users = new UserService(database.orm);
-  const services: AppServices = { stations, sessions, tokens, users, events };
+  const services: AppServices = { stations, sessions, tokens, users, monitoring, events };
 
   const released = await stations.releaseStationsOfThisNode();
   if (released) log.info('marked stations of a previous run offline', { count: released });

@@ -1,3 +1,7 @@
+import { AlertSchema } from '../domain/monitoring/alert.entity.js';
+import { ExpectedRebootSchema } from '../domain/monitoring/expected-reboot.entity.js';
+import { FaultSchema } from '../domain/monitoring/fault.entity.js';
+import { StationConnectionEventSchema } from '../domain/monitoring/station-connection-event.entity.js';
 import { ChargingSessionSchema } from '../domain/sessions/charging-session.entity.js';
 import { MeterSampleSchema } from '../domain/sessions/meter-sample.entity.js';
 import { ConnectorStatusEventSchema } from '../domain/stations/connector-status-event.entity.js';
@@ -17,4 +21,8 @@ export const entities = [
   IdTokenSchema,
   ChargingSessionSchema,
   MeterSampleSchema,
+  StationConnectionEventSchema,
+  FaultSchema,
+  AlertSchema,
+  ExpectedRebootSchema,
 ];

@@ -1,3 +1,4 @@
+import type { MonitoringService } from '../domain/monitoring/monitoring.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationService } from '../domain/stations/station.service.js';
 import type { IdTokenService } from '../domain/users/id-token.service.js';
@@ -10,6 +11,7 @@ export interface AppServices {
   sessions: SessionService;
   tokens: IdTokenService;
   users: UserService;
+  monitoring: MonitoringService;
   events: EventBus;
 }
 

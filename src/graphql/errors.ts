@@ -1,10 +1,11 @@
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../domain/domain-error.js';
+import type { MonitoringErrorCode } from '../domain/monitoring/monitoring.errors.js';
 import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
 import type { StationErrorCode } from '../domain/stations/station.errors.js';
 import type { UsersErrorCode } from '../domain/users/users.errors.js';
 
-type KnownCode = StationErrorCode | UsersErrorCode | SessionsErrorCode;
+type KnownCode = StationErrorCode | UsersErrorCode | SessionsErrorCode | MonitoringErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -22,6 +23,7 @@ function publicCode(code: KnownCode): string {
     case 'INVALID_ID_TOKEN_INPUT':
     case 'INVALID_USER_INPUT':
     case 'INVALID_SESSION_QUERY':
+    case 'INVALID_MONITORING_QUERY':
       return 'BAD_USER_INPUT';
     default: {
       const unhandled: never = code;

@@ -5,6 +5,7 @@ import './types/station.js';
 import './types/user.js';
 import './types/id-token.js';
 import './types/session.js';
+import './types/monitoring.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
 

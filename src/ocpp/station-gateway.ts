@@ -35,7 +35,7 @@ export function createStationGateway(services: OcppServices, log: Logger): OcppG
     },
 
     async onDisconnected(station: StationContext, reason: string): Promise<void> {
-      await services.stations.markDisconnected(station.identity);
+      await services.stations.markDisconnected(station.identity, reason);
       log.info('station disconnected', { identity: station.identity, reason });
     },
   };
