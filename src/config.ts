@@ -33,8 +33,9 @@ const envSchema = z.object({
     .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
     .optional(),
   FILES_DIR: z.string().default('.data/files'),
-  DIAGNOSTICS_MAX_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
-  FIRMWARE_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  // Sizes are answered as GraphQL Int, so at most 2^31 - 1 bytes.
+  DIAGNOSTICS_MAX_BYTES: z.coerce.number().int().positive().max(2 ** 31 - 1).default(64 * 1024 * 1024),
+  FIRMWARE_MAX_BYTES: z.coerce.number().int().positive().max(2 ** 31 - 1).default(512 * 1024 * 1024),
 });
 
 export interface Config {
