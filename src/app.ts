@@ -7,6 +7,8 @@ import { createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { DiagnosticsService } from './domain/diagnostics/diagnostics.service.js';
+import { FirmwareService } from './domain/firmware/firmware.service.js';
 import { MonitoringService } from './domain/monitoring/monitoring.service.js';
 import { MeterSampleWriter } from './domain/sessions/meter-sample-writer.js';
 import { SessionService } from './domain/sessions/session.service.js';
@@ -14,11 +16,16 @@ import { StationService } from './domain/stations/station.service.js';
 import { IdTokenService } from './domain/users/id-token.service.js';
 import { UserService } from './domain/users/user.service.js';
 import { createEventBus, type EventBus } from './events/event-bus.js';
+import { LocalFileStore } from './files/local-file-store.js';
 import type { AppServices, GraphQLContext } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
+import { openFileAccess } from './http/file-access.js';
+import { createFileRoutes } from './http/file-routes.js';
 import { createLogger, type Logger } from './logger.js';
+import { createOcppMaintenance } from './ocpp/ocpp-maintenance.js';
 import { createOcppServer } from './ocpp/ocpp-server.js';
+import type { StationCaller } from './ocpp/station-caller.js';
 import { createStationGateway, SUPPORTED_PROTOCOLS } from './ocpp/station-gateway.js';
 
 export interface App {
@@ -59,10 +66,32 @@ async function listen(config: Config, log: Logger, database: Database, events: E
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const sessions = new SessionService(database.orm, events, stations, tokens, writer);
   const users = new UserService(database.orm);
-  const services: AppServices = { stations, sessions, tokens, users, monitoring, events };
+
+  // Calls to stations go through the local OCPP server for now. The routed command service (history,
+  // cross-node routing) replaces this caller when merged; everything above it stays as it is.
+  // (`ocpp` is created below, before anything can call.)
+  const caller: StationCaller = {
+    call: (identity, action, payload, timeoutMs) => ocpp.call(identity, action, payload, timeoutMs),
+  };
+  const maintenance = createOcppMaintenance(caller);
+  const files = new LocalFileStore(config.files.dir);
+  // Known once listening (port 0 in tests); PUBLIC_URL when chargers reach us by another name.
+  let publicUrl = config.publicUrl ?? '';
+  const diagnostics = new DiagnosticsService(database.orm, stations, monitoring, maintenance, files, {
+    publicUrl: () => publicUrl,
+    maxUploadBytes: config.files.diagnosticsMaxBytes,
+  });
+  const firmware = new FirmwareService(database.orm, events, stations, monitoring, maintenance, files, {
+    publicUrl: () => publicUrl,
+    maxFileBytes: config.files.firmwareMaxBytes,
+    nodeId: config.nodeId,
+  });
+  const services: AppServices = { stations, sessions, tokens, users, monitoring, diagnostics, firmware, events };
 
   const released = await stations.releaseStationsOfThisNode();
   if (released) log.info('marked stations of a previous run offline', { count: released });
+  const interrupted = await firmware.failInterruptedJobs();
+  if (interrupted) log.warn('firmware jobs a previous run never sent marked SEND_FAILED', { count: interrupted });
 
   const yoga = createYoga<{ req: IncomingMessage }, GraphQLContext>({
     schema,
@@ -75,7 +104,7 @@ async function listen(config: Config, log: Logger, database: Database, events: E
 
   const ocpp = createOcppServer({
     gateway: createStationGateway(
-      { stations, tokens, sessions, heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds },
+      { stations, tokens, sessions, diagnostics, firmware, heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds },
       log,
     ),
     protocols: SUPPORTED_PROTOCOLS,
@@ -84,7 +113,11 @@ async function listen(config: Config, log: Logger, database: Database, events: E
     logger: log,
   });
 
+  // The access policy is the one place operator file endpoints are authorised; swap it for real auth.
+  const fileRoutes = createFileRoutes({ diagnostics, firmware, access: openFileAccess, log });
+
   const server: Server = createServer((req, res) => {
+    if (fileRoutes(req, res)) return;
     if (req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok', stationsConnected: ocpp.connectedCount(), events: events.transport }));
@@ -143,6 +176,12 @@ async function listen(config: Config, log: Logger, database: Database, events: E
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}`;
+  if (!config.publicUrl) {
+    publicUrl = url;
+    if (config.host === '0.0.0.0' || config.host === '::') {
+      log.warn('PUBLIC_URL is not set: stations are given upload and download URLs on 127.0.0.1', { publicUrl });
+    }
+  }
   log.info('listening', { graphql: `${url}/graphql`, ocpp: `ws://${host}:${port}/ocpp/<identity>`, events: events.transport, embeddedDatabase: database.embedded });
 
   let stopping: Promise<void> | undefined;
@@ -153,6 +192,9 @@ async function listen(config: Config, log: Logger, database: Database, events: E
       await wsCleanup.dispose();
       await ocpp.close();
       server.closeAllConnections();
+      // Calls to stations have failed by now; let their requests and jobs record that.
+      await diagnostics.close();
+      await firmware.close();
       await writer.close();
       await stations.close();
       await events.close();

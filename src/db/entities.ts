@@ -1,3 +1,7 @@
+import { DiagnosticsRequestSchema } from '../domain/diagnostics/diagnostics-request.entity.js';
+import { FirmwareFileSchema } from '../domain/firmware/firmware-file.entity.js';
+import { FirmwareJobSchema } from '../domain/firmware/firmware-job.entity.js';
+import { FirmwareRolloutSchema } from '../domain/firmware/firmware-rollout.entity.js';
 import { AlertSchema } from '../domain/monitoring/alert.entity.js';
 import { ExpectedRebootSchema } from '../domain/monitoring/expected-reboot.entity.js';
 import { FaultSchema } from '../domain/monitoring/fault.entity.js';
@@ -25,4 +29,8 @@ export const entities = [
   FaultSchema,
   AlertSchema,
   ExpectedRebootSchema,
+  DiagnosticsRequestSchema,
+  FirmwareFileSchema,
+  FirmwareRolloutSchema,
+  FirmwareJobSchema,
 ];

@@ -1,4 +1,5 @@
 import type { AuthorizationStatus, SessionStatus } from '../domain/sessions/charging-session.entity.js';
+import type { FirmwareJobView } from '../domain/firmware/firmware.types.js';
 import type { AlertView } from '../domain/monitoring/monitoring.types.js';
 import type { StopReason } from '../domain/sessions/session.types.js';
 import type { ConnectorErrorCode, ConnectorStatus } from '../domain/stations/station.types.js';
@@ -77,6 +78,8 @@ export interface Channels {
   'session.updated': SessionUpdatedEvent;
   /** Faults, offline/online, boots, firmware and diagnostics failures: what operators are told about. */
   'station.alert': AlertView;
+  /** A firmware job was created or moved (sent, progress reported, failed, superseded). */
+  'firmware.job': FirmwareJobView;
 }
 
 export type ChannelName = keyof Channels;

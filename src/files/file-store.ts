@@ -1,5 +1,13 @@
 import type { Readable } from 'node:stream';
 
+/** A file arriving over HTTP, not stored yet. */
+export interface IncomingFile {
+  /** The name the sender gave the file, if any. */
+  fileName: string | null;
+  contentType: string | null;
+  content: AsyncIterable<Buffer>;
+}
+
 export interface StoredFile {
   key: string;
   size: number;

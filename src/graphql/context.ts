@@ -1,3 +1,5 @@
+import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
+import type { FirmwareService } from '../domain/firmware/firmware.service.js';
 import type { MonitoringService } from '../domain/monitoring/monitoring.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationService } from '../domain/stations/station.service.js';
@@ -12,6 +14,8 @@ export interface AppServices {
   tokens: IdTokenService;
   users: UserService;
   monitoring: MonitoringService;
+  diagnostics: DiagnosticsService;
+  firmware: FirmwareService;
   events: EventBus;
 }
 

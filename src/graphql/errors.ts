@@ -1,11 +1,19 @@
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../domain/domain-error.js';
+import type { DiagnosticsErrorCode } from '../domain/diagnostics/diagnostics.errors.js';
+import type { FirmwareErrorCode } from '../domain/firmware/firmware.errors.js';
 import type { MonitoringErrorCode } from '../domain/monitoring/monitoring.errors.js';
 import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
 import type { StationErrorCode } from '../domain/stations/station.errors.js';
 import type { UsersErrorCode } from '../domain/users/users.errors.js';
 
-type KnownCode = StationErrorCode | UsersErrorCode | SessionsErrorCode | MonitoringErrorCode;
+type KnownCode =
+  | StationErrorCode
+  | UsersErrorCode
+  | SessionsErrorCode
+  | MonitoringErrorCode
+  | DiagnosticsErrorCode
+  | FirmwareErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -14,6 +22,9 @@ function publicCode(code: KnownCode): string {
     case 'USER_NOT_FOUND':
     case 'ID_TOKEN_NOT_FOUND':
     case 'SESSION_NOT_FOUND':
+    case 'DIAGNOSTICS_REQUEST_NOT_FOUND':
+    case 'DIAGNOSTICS_FILE_NOT_FOUND':
+    case 'FIRMWARE_FILE_NOT_FOUND':
       return 'NOT_FOUND';
     case 'STATION_IDENTITY_TAKEN':
     case 'EMAIL_TAKEN':
@@ -24,7 +35,15 @@ function publicCode(code: KnownCode): string {
     case 'INVALID_USER_INPUT':
     case 'INVALID_SESSION_QUERY':
     case 'INVALID_MONITORING_QUERY':
+    case 'INVALID_DIAGNOSTICS_INPUT':
+    case 'INVALID_FIRMWARE_INPUT':
+    case 'DIAGNOSTICS_UPLOAD_TOO_LARGE':
+    case 'FIRMWARE_FILE_TOO_LARGE':
       return 'BAD_USER_INPUT';
+    // Raised at the HTTP file endpoints, where a token in the URL is the credential.
+    case 'DIAGNOSTICS_UPLOAD_FORBIDDEN':
+    case 'FIRMWARE_DOWNLOAD_FORBIDDEN':
+      return 'FORBIDDEN';
     default: {
       const unhandled: never = code;
       return unhandled;

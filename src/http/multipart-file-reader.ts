@@ -1,16 +1,10 @@
 // A streaming reader for a multipart/form-data body that carries one file (RFC 7578), the way
 // chargers and `curl -F file=@diag.zip` upload. Other form fields are skipped; the file's bytes
 // are never held in memory as a whole.
+import type { IncomingFile } from '../files/file-store.js';
 
 export class MultipartError extends Error {
   override readonly name = 'MultipartError';
-}
-
-export interface IncomingFile {
-  /** The name the sender gave the file, if any. */
-  fileName: string | null;
-  contentType: string | null;
-  content: AsyncIterable<Buffer>;
 }
 
 const CRLF = Buffer.from('\r\n');

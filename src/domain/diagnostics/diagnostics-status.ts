@@ -15,8 +15,14 @@ export const DIAGNOSTICS_STATUSES = [
 ] as const;
 export type DiagnosticsStatus = (typeof DIAGNOSTICS_STATUSES)[number];
 
-/** States a charger's DiagnosticsStatusNotification can still refer to. */
+/** States in which a request still waits for its upload. */
 export const OPEN_DIAGNOSTICS_STATUSES: readonly DiagnosticsStatus[] = ['REQUESTED', 'ACCEPTED', 'UPLOADING'];
+
+/**
+ * Requests a DiagnosticsStatusNotification can refer to: the open ones, and an UPLOADED one,
+ * since the file usually arrives before the station's own "Uploaded".
+ */
+export const ATTRIBUTABLE_DIAGNOSTICS_STATUSES: readonly DiagnosticsStatus[] = [...OPEN_DIAGNOSTICS_STATUSES, 'UPLOADED'];
 
 /** What the charger says about the upload, in domain words. */
 export type DiagnosticsUploadStatus = 'IDLE' | 'UPLOADING' | 'UPLOADED' | 'UPLOAD_FAILED';
