@@ -5,7 +5,6 @@
 export function cleanFileName(name: string | null | undefined): string | null {
   if (!name) return null;
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 255);
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? null : cleaned;
 }

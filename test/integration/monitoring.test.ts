@@ -129,6 +129,25 @@ describe('faults from status notifications', () => {
   });
 });
 
+describe('fault lists', () => {
+  it('pages newest first with first/after and refuses a cursor that is not ours', async () => {
+    const { charger, identity } = await aCharger();
+    for (const [connectorId, errorCode, age] of [[1, 'GroundFailure', 30], [2, 'OverVoltage', 20], [3, 'WeakSignal', 10]] as const) {
+      await charger.call('StatusNotification', statusNotification(connectorId, 'Faulted', { errorCode, timestamp: isoNow(-age * 60_000) }));
+    }
+    const query = `query($s: String!, $after: String) { faults(first: 2, after: $after, filter: { stationIdentity: $s }) { edges { node { errorCode } } pageInfo { hasNextPage endCursor } } }`;
+    const page1 = (dataOf(await app.gql(query, { s: identity })) as any).faults;
+    expect(page1.edges.map((e: any) => e.node.errorCode)).toEqual(['WEAK_SIGNAL', 'OVER_VOLTAGE']);
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    const page2 = (dataOf(await app.gql(query, { s: identity, after: page1.pageInfo.endCursor })) as any).faults;
+    expect(page2.edges.map((e: any) => e.node.errorCode)).toEqual(['GROUND_FAILURE']);
+    expect(page2.pageInfo.hasNextPage).toBe(false);
+
+    const bad = await app.gql(query, { s: identity, after: 'not-a-cursor' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+});
+
 describe('connection and boot alerts', () => {
   it('a charger that goes silent is marked offline and STATION_OFFLINE is raised', async () => {
     const { identity } = await aStation(app);
