@@ -2,6 +2,8 @@
 // bundler, without scanning the folder at run time. `npm run migration:create` appends here.
 import { Migration20261124091034 } from './Migration20261124091034.js';
 import { Migration20261124092604 } from './Migration20261124092604.js';
+import { Migration20261124093523 } from './Migration20261124093523.js';
 import { Migration20261124093709 } from './Migration20261124093709.js';
+import { Migration20261124094711 } from './Migration20261124094711.js';
 
-export const migrationsList = [{ name: 'Migration20261124091034', class: Migration20261124091034 }, { name: 'Migration20261124092604', class: Migration20261124092604 }, { name: 'Migration20261124093709', class: Migration20261124093709 }];
+export const migrationsList = [{ name: 'Migration20261124091034', class: Migration20261124091034 }, { name: 'Migration20261124092604', class: Migration20261124092604 }, { name: 'Migration20261124093523', class: Migration20261124093523 }, { name: 'Migration20261124093709', class: Migration20261124093709 }, { name: 'Migration20261124094711', class: Migration20261124094711 }];

@@ -17,6 +17,9 @@ import { ReservationBook } from './domain/operations/reservation-book.js';
 import { ReservationService } from './domain/operations/reservation.service.js';
 import { StationCommandService } from './domain/operations/station-command.service.js';
 import { StationConfigurationService } from './domain/operations/station-configuration.service.js';
+import { DiagnosticsService } from './domain/diagnostics/diagnostics.service.js';
+import { FirmwareService } from './domain/firmware/firmware.service.js';
+import { MonitoringService } from './domain/monitoring/monitoring.service.js';
 import { MeterSampleWriter } from './domain/sessions/meter-sample-writer.js';
 import { SessionService } from './domain/sessions/session.service.js';
 import { ChargerAuthService } from './domain/stations/charger-auth.service.js';
@@ -25,13 +28,18 @@ import { IdTokenService } from './domain/users/id-token.service.js';
 import { UserService } from './domain/users/user.service.js';
 import { createEventBus, type EventBus } from './events/event-bus.js';
 import { requestOrigin } from './http/request-origin.js';
+import { LocalFileStore } from './files/local-file-store.js';
 import type { AppServices, GraphQLContext } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
+import { openFileAccess } from './http/file-access.js';
+import { createFileRoutes } from './http/file-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStationLink } from './ocpp/command-link.js';
 import { createCommandRouter, type CommandRouter } from './ocpp/command-router.js';
+import { createOcppMaintenance } from './ocpp/ocpp-maintenance.js';
 import { createOcppServer } from './ocpp/ocpp-server.js';
+import type { StationCaller } from './ocpp/station-caller.js';
 import { createStationGateway, SUPPORTED_PROTOCOLS } from './ocpp/station-gateway.js';
 
 export interface App {
@@ -70,7 +78,8 @@ async function listen(
   tls: { cert: Buffer; key: Buffer } | null,
 ): Promise<App> {
   const audit = new AuditService(database.orm, log);
-  const stations = new StationService(database.orm, events, { autoRegister: config.ocpp.autoRegister, nodeId: config.nodeId }, audit);
+  const monitoring = new MonitoringService(database.orm, events);
+  const stations = new StationService(database.orm, events, { autoRegister: config.ocpp.autoRegister, nodeId: config.nodeId }, audit, monitoring);
   const chargerAuth = new ChargerAuthService(stations, audit, { allowUnsecured: config.ocpp.allowUnsecured }, log);
   const tokens = new IdTokenService(database.orm, { allowConcurrentTx: config.authorization.allowConcurrentTx });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
@@ -78,12 +87,33 @@ async function listen(
   const sessions = new SessionService(database.orm, events, stations, tokens, writer, reservationBook);
   const users = new UserService(database.orm);
 
+  // Diagnostics and firmware calls take the same routed path as every command (`router`, below,
+  // exists before anything can call).
+  const caller: StationCaller = {
+    call: (identity, action, payload, timeoutMs) => router.call(identity, action, payload, timeoutMs),
+  };
+  const maintenance = createOcppMaintenance(caller);
+  const files = new LocalFileStore(config.files.dir);
+  // Known once listening (port 0 in tests); PUBLIC_URL when chargers reach us by another name.
+  let publicUrl = config.publicUrl ?? '';
+  const diagnostics = new DiagnosticsService(database.orm, stations, monitoring, maintenance, files, {
+    publicUrl: () => publicUrl,
+    maxUploadBytes: config.files.diagnosticsMaxBytes,
+  });
+  const firmware = new FirmwareService(database.orm, events, stations, monitoring, maintenance, files, {
+    publicUrl: () => publicUrl,
+    maxFileBytes: config.files.firmwareMaxBytes,
+    nodeId: config.nodeId,
+  });
+
   const released = await stations.releaseStationsOfThisNode();
   if (released) log.info('marked stations of a previous run offline', { count: released });
+  const interrupted = await firmware.failInterruptedJobs();
+  if (interrupted) log.warn('firmware jobs a previous run never sent marked SEND_FAILED', { count: interrupted });
 
   const ocpp = createOcppServer({
     gateway: createStationGateway(
-      { stations, tokens, sessions, heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds },
+      { stations, tokens, sessions, diagnostics, firmware, heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds },
       log,
       { chargerAuth, trustProxy: config.trustProxy },
     ),
@@ -122,6 +152,9 @@ async function listen(
     reservations: new ReservationService(runner, reservationBook, tokens),
     localLists: new LocalListService(database.orm, runner, tokens),
     chargingLimits: new ChargingLimitService(database.orm, runner),
+    monitoring,
+    diagnostics,
+    firmware,
   };
 
   const yoga = createYoga<{ req: IncomingMessage }, GraphQLContext>({
@@ -133,7 +166,11 @@ async function listen(
     landingPage: false,
   });
 
+  // The access policy is the one place operator file endpoints are authorised.
+  const fileRoutes = createFileRoutes({ diagnostics, firmware, access: openFileAccess, log });
+
   const onRequest: RequestListener = (req, res) => {
+    if (fileRoutes(req, res)) return;
     if (req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
@@ -206,6 +243,12 @@ async function listen(
     embeddedDatabase: database.embedded,
     allowUnsecuredChargers: config.ocpp.allowUnsecured,
   });
+  if (!config.publicUrl) {
+    publicUrl = url;
+    if (config.host === '0.0.0.0' || config.host === '::') {
+      log.warn('PUBLIC_URL is not set: stations are given upload and download URLs on this address', { publicUrl });
+    }
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -216,6 +259,9 @@ async function listen(
       await ocpp.close();
       await router.close();
       server.closeAllConnections();
+      // Calls to stations have failed by now; let their requests and jobs record that.
+      await diagnostics.close();
+      await firmware.close();
       await writer.close();
       await stations.close();
       await events.close();

@@ -33,6 +33,15 @@ const envSchema = z.object({
   METER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(5000),
   METER_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(10),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
+    .optional(),
+  FILES_DIR: z.string().default('.data/files'),
+  // Sizes are answered as GraphQL Int, so at most 2^31 - 1 bytes.
+  DIAGNOSTICS_MAX_BYTES: z.coerce.number().int().positive().max(2 ** 31 - 1).default(64 * 1024 * 1024),
+  FIRMWARE_MAX_BYTES: z.coerce.number().int().positive().max(2 ** 31 - 1).default(512 * 1024 * 1024),
 }).superRefine((e, ctx) => {
   // Half a TLS configuration is a mistake, not a reason to serve plain HTTP.
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
@@ -66,6 +75,9 @@ export interface Config {
   authorization: { allowConcurrentTx: boolean };
   meterBatch: { maxRows: number; maxWaitMs: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Base URL chargers reach this server at (upload and download locations); unset: the listening address. */
+  publicUrl: string | undefined;
+  files: { dir: string; diagnosticsMaxBytes: number; firmwareMaxBytes: number };
 }
 
 export class ConfigError extends Error {}
@@ -101,5 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authorization: { allowConcurrentTx: e.AUTH_ALLOW_CONCURRENT_TX },
     meterBatch: { maxRows: e.METER_BATCH_MAX_ROWS, maxWaitMs: e.METER_BATCH_MAX_WAIT_MS },
     logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    files: { dir: resolve(e.FILES_DIR), diagnosticsMaxBytes: e.DIAGNOSTICS_MAX_BYTES, firmwareMaxBytes: e.FIRMWARE_MAX_BYTES },
   };
 }

@@ -5,6 +5,14 @@ import { ConfigurationKeySchema } from '../domain/operations/configuration-key.e
 import { StationLocalListSchema } from '../domain/operations/local-list.entity.js';
 import { ReservationSchema } from '../domain/operations/reservation.entity.js';
 import { StationCommandSchema } from '../domain/operations/station-command.entity.js';
+import { DiagnosticsRequestSchema } from '../domain/diagnostics/diagnostics-request.entity.js';
+import { FirmwareFileSchema } from '../domain/firmware/firmware-file.entity.js';
+import { FirmwareJobSchema } from '../domain/firmware/firmware-job.entity.js';
+import { FirmwareRolloutSchema } from '../domain/firmware/firmware-rollout.entity.js';
+import { AlertSchema } from '../domain/monitoring/alert.entity.js';
+import { ExpectedRebootSchema } from '../domain/monitoring/expected-reboot.entity.js';
+import { FaultSchema } from '../domain/monitoring/fault.entity.js';
+import { StationConnectionEventSchema } from '../domain/monitoring/station-connection-event.entity.js';
 import { ChargingSessionSchema } from '../domain/sessions/charging-session.entity.js';
 import { MeterSampleSchema } from '../domain/sessions/meter-sample.entity.js';
 import { ConnectorStatusEventSchema } from '../domain/stations/connector-status-event.entity.js';
@@ -31,4 +39,12 @@ export const entities = [
   ReservationSchema,
   StationLocalListSchema,
   ChargingLimitSchema,
+  StationConnectionEventSchema,
+  FaultSchema,
+  AlertSchema,
+  ExpectedRebootSchema,
+  DiagnosticsRequestSchema,
+  FirmwareFileSchema,
+  FirmwareRolloutSchema,
+  FirmwareJobSchema,
 ];

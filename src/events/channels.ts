@@ -1,4 +1,6 @@
 import type { AuthorizationStatus, SessionStatus } from '../domain/sessions/charging-session.entity.js';
+import type { FirmwareJobView } from '../domain/firmware/firmware.types.js';
+import type { AlertView } from '../domain/monitoring/monitoring.types.js';
 import type { StopReason } from '../domain/sessions/session.types.js';
 import type { ConnectorErrorCode, ConnectorStatus } from '../domain/stations/station.types.js';
 
@@ -74,6 +76,10 @@ export interface Channels {
   'station.status': StationStatusEvent;
   'meter.values': MeterValuesEvent;
   'session.updated': SessionUpdatedEvent;
+  /** Faults, offline/online, boots, firmware and diagnostics failures: what operators are told about. */
+  'station.alert': AlertView;
+  /** A firmware job was created or moved (sent, progress reported, failed, superseded). */
+  'firmware.job': FirmwareJobView;
 }
 
 export type ChannelName = keyof Channels;

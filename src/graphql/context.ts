@@ -4,6 +4,9 @@ import type { LocalListService } from '../domain/operations/local-list.service.j
 import type { ReservationService } from '../domain/operations/reservation.service.js';
 import type { StationCommandService } from '../domain/operations/station-command.service.js';
 import type { StationConfigurationService } from '../domain/operations/station-configuration.service.js';
+import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
+import type { FirmwareService } from '../domain/firmware/firmware.service.js';
+import type { MonitoringService } from '../domain/monitoring/monitoring.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationService } from '../domain/stations/station.service.js';
 import type { IdTokenService } from '../domain/users/id-token.service.js';
@@ -16,6 +19,9 @@ export interface AppServices {
   sessions: SessionService;
   tokens: IdTokenService;
   users: UserService;
+  monitoring: MonitoringService;
+  diagnostics: DiagnosticsService;
+  firmware: FirmwareService;
   events: EventBus;
   commands: StationCommandService;
   configuration: StationConfigurationService;

@@ -1,11 +1,21 @@
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../domain/domain-error.js';
 import type { OperationsErrorCode } from '../domain/operations/operations.errors.js';
+import type { DiagnosticsErrorCode } from '../domain/diagnostics/diagnostics.errors.js';
+import type { FirmwareErrorCode } from '../domain/firmware/firmware.errors.js';
+import type { MonitoringErrorCode } from '../domain/monitoring/monitoring.errors.js';
 import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
 import type { StationErrorCode } from '../domain/stations/station.errors.js';
 import type { UsersErrorCode } from '../domain/users/users.errors.js';
 
-type KnownCode = StationErrorCode | UsersErrorCode | SessionsErrorCode | OperationsErrorCode;
+type KnownCode =
+  | StationErrorCode
+  | UsersErrorCode
+  | SessionsErrorCode
+  | OperationsErrorCode
+  | MonitoringErrorCode
+  | DiagnosticsErrorCode
+  | FirmwareErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -15,6 +25,9 @@ function publicCode(code: KnownCode): string {
     case 'ID_TOKEN_NOT_FOUND':
     case 'SESSION_NOT_FOUND':
     case 'RESERVATION_NOT_FOUND':
+    case 'DIAGNOSTICS_REQUEST_NOT_FOUND':
+    case 'DIAGNOSTICS_FILE_NOT_FOUND':
+    case 'FIRMWARE_FILE_NOT_FOUND':
       return 'NOT_FOUND';
     case 'STATION_IDENTITY_TAKEN':
     case 'EMAIL_TAKEN':
@@ -39,6 +52,16 @@ function publicCode(code: KnownCode): string {
       return code;
     case 'COMMAND_NOT_SUPPORTED':
       return 'NOT_SUPPORTED';
+    case 'INVALID_MONITORING_QUERY':
+    case 'INVALID_DIAGNOSTICS_INPUT':
+    case 'INVALID_FIRMWARE_INPUT':
+    case 'DIAGNOSTICS_UPLOAD_TOO_LARGE':
+    case 'FIRMWARE_FILE_TOO_LARGE':
+      return 'BAD_USER_INPUT';
+    // Raised at the HTTP file endpoints, where a token in the URL is the credential.
+    case 'DIAGNOSTICS_UPLOAD_FORBIDDEN':
+    case 'FIRMWARE_DOWNLOAD_FORBIDDEN':
+      return 'FORBIDDEN';
     default: {
       const unhandled: never = code;
       return unhandled;

@@ -6,6 +6,9 @@ import './types/user.js';
 import './types/id-token.js';
 import './types/session.js';
 import './types/commands.js';
+import './types/monitoring.js';
+import './types/diagnostics.js';
+import './types/firmware.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
 

@@ -1,3 +1,5 @@
+import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
+import type { FirmwareService } from '../domain/firmware/firmware.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationService } from '../domain/stations/station.service.js';
 import type { IdTokenService } from '../domain/users/id-token.service.js';
@@ -8,6 +10,8 @@ export interface OcppServices {
   stations: StationService;
   tokens: IdTokenService;
   sessions: SessionService;
+  diagnostics: DiagnosticsService;
+  firmware: FirmwareService;
   heartbeatIntervalSeconds: number;
 }
 

@@ -64,7 +64,7 @@ export function createStationGateway(services: OcppServices, log: Logger, handsh
     },
 
     async onDisconnected(station: StationContext, reason: string): Promise<void> {
-      await services.stations.markDisconnected(station.identity);
+      await services.stations.markDisconnected(station.identity, reason);
       log.info('station disconnected', { identity: station.identity, reason });
     },
   };

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { inject } from 'vitest';
 import WebSocket from 'ws';
@@ -33,12 +36,18 @@ export async function startTestApp(
     NODE_ID: `test-${randomBytes(4).toString('hex')}`,
     EVENTS_CHANNEL_PREFIX: `test-${randomBytes(6).toString('hex')}`,
     DATABASE_POOL_MAX: '4',
+    // Uploaded diagnostics and firmware go to a directory of this app's own, removed on stop.
+    FILES_DIR: join(tmpdir(), `csms-test-files-${randomBytes(6).toString('hex')}`),
     ...env,
   });
   tweak(config);
   const app = await startApp(config, createLogger(config.logLevel));
   return {
     ...app,
+    async stop() {
+      await app.stop();
+      if (!env.FILES_DIR) await rm(config.files.dir, { recursive: true, force: true });
+    },
     ocppUrl: app.url.replace(/^http/, 'ws') + '/ocpp',
     gql: (query, variables) => gql(app.url, query, variables),
   };

@@ -35,6 +35,13 @@ describe('loadConfig', () => {
     expect(c.port).toBe(4000);
   });
 
+  it('keeps files under FILES_DIR and trims a trailing slash from PUBLIC_URL', () => {
+    const c = loadConfig({ FILES_DIR: '/var/lib/csms/files', PUBLIC_URL: 'https://csms.example.com/' });
+    expect(c.files).toEqual({ dir: '/var/lib/csms/files', diagnosticsMaxBytes: 64 * 1024 * 1024, firmwareMaxBytes: 512 * 1024 * 1024 });
+    expect(c.publicUrl).toBe('https://csms.example.com');
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
@@ -44,6 +51,10 @@ describe('loadConfig', () => {
     ['OCPP_ALLOW_UNSECURED', 'sometimes'],
     ['TRUST_PROXY', 'maybe'],
     ['LOG_LEVEL', 'loud'],
+    ['PUBLIC_URL', 'csms.example.com'],
+    ['PUBLIC_URL', 'ftp://csms.example.com'],
+    ['DIAGNOSTICS_MAX_BYTES', '-1'],
+    ['FIRMWARE_MAX_BYTES', 'lots'],
   ])('refuses %s=%s with a message naming it', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [key]: value })).toThrow(key);

@@ -11,6 +11,7 @@ import { StationReportSchema, type StationReport, type StationReportKind } from 
 import { StationSchema, type Station } from './station.entity.js';
 import { StationError } from './station.errors.js';
 import { generateStationPassword, hashStationPassword, STATION_PASSWORD } from './station-password.js';
+import { NO_STATION_OBSERVER, type StationObserver } from './station-observer.js';
 import type { BootInfo, ConnectorStatusReport, ConnectorView, StationReportView, StationView } from './station.types.js';
 
 // Characters a charger can put in the last segment of its URL without escaping surprises.
@@ -78,6 +79,7 @@ export class StationService {
     private readonly events: EventBus,
     private readonly options: StationServiceOptions,
     private readonly audit: AuditService,
+    private readonly observer: StationObserver = NO_STATION_OBSERVER,
   ) {
     this.flushTimer = setInterval(() => void this.flushSeen().catch(() => {}), options.seenFlushMs ?? 10_000);
     this.flushTimer.unref();
@@ -270,6 +272,8 @@ export class StationService {
     const now = new Date();
     const em = this.orm.em.fork();
     const station = await this.requireStation(em, identity);
+    const wasOnline = station.online;
+    const offlineSince = station.disconnectedAt ?? null;
     Object.assign(station, {
       online: true,
       ocppProtocol: protocol,
@@ -277,37 +281,78 @@ export class StationService {
       connectedAt: now,
       lastSeenAt: now,
     });
+    const after = await this.observer.connectionChanged(em, {
+      station,
+      online: true,
+      wasOnline,
+      offlineSince,
+      reason: null,
+      nodeId: this.options.nodeId,
+      at: now,
+    });
     await em.flush();
     this.connectedAt.set(identity, now);
+    after();
     this.publishConnection(station, true, now);
   }
 
-  async markDisconnected(identity: string): Promise<void> {
+  async markDisconnected(identity: string, reason: string | null = null): Promise<void> {
     const now = new Date();
     const connectedAt = this.connectedAt.get(identity);
     this.connectedAt.delete(identity);
     const lastSeen = this.seen.get(identity);
     this.seen.delete(identity);
     const em = this.orm.em.fork();
-    // Only the socket this node opened goes offline: the charger may already be back on another node.
-    const changed = await em.nativeUpdate(
-      StationSchema,
-      { identity, connectedNodeId: this.options.nodeId, ...(connectedAt ? { connectedAt } : {}) },
-      { online: false, connectedNodeId: null, disconnectedAt: now, ...(lastSeen ? { lastSeenAt: lastSeen } : {}) },
-    );
-    if (changed === 0) return;
-    const station = await em.findOne(StationSchema, { identity });
-    if (station) this.publishConnection(station, false, now);
+    const changed = await em.transactional(async (tx) => {
+      // Only the socket this node opened goes offline: the charger may already be back on another node.
+      const count = await tx.nativeUpdate(
+        StationSchema,
+        { identity, connectedNodeId: this.options.nodeId, ...(connectedAt ? { connectedAt } : {}) },
+        { online: false, connectedNodeId: null, disconnectedAt: now, ...(lastSeen ? { lastSeenAt: lastSeen } : {}) },
+      );
+      if (count === 0) return null;
+      const station = await tx.findOneOrFail(StationSchema, { identity });
+      const after = await this.observer.connectionChanged(tx, {
+        station,
+        online: false,
+        wasOnline: true,
+        offlineSince: null,
+        reason,
+        nodeId: this.options.nodeId,
+        at: now,
+      });
+      return { station, after };
+    });
+    if (!changed) return;
+    changed.after();
+    this.publishConnection(changed.station, false, now);
   }
 
   /** A node that starts holds no sockets yet: whatever it held before a crash is offline. */
   async releaseStationsOfThisNode(): Promise<number> {
-    const em = this.orm.em.fork();
-    return em.nativeUpdate(
-      StationSchema,
-      { connectedNodeId: this.options.nodeId },
-      { online: false, connectedNodeId: null, disconnectedAt: new Date() },
-    );
+    const now = new Date();
+    const released = await this.orm.em.fork().transactional(async (tx) => {
+      const stations = await tx.find(StationSchema, { connectedNodeId: this.options.nodeId });
+      const afters = [];
+      for (const station of stations) {
+        Object.assign(station, { online: false, connectedNodeId: null, disconnectedAt: now });
+        afters.push(
+          await this.observer.connectionChanged(tx, {
+            station,
+            online: false,
+            wasOnline: true,
+            offlineSince: null,
+            reason: 'node restarted',
+            nodeId: this.options.nodeId,
+            at: now,
+          }),
+        );
+      }
+      return { stations, afters };
+    });
+    for (const after of released.afters) after();
+    for (const station of released.stations) this.publishConnection(station, false, now);
+    return released.stations.length;
   }
 
   /** The node holding the station's socket, or null when it is offline. */
@@ -339,6 +384,8 @@ export class StationService {
     const now = new Date();
     const em = this.orm.em.fork();
     const station = await this.requireStation(em, identity);
+    const previousBootAt = station.lastBootAt ?? null;
+    const previousFirmwareVersion = station.firmwareVersion ?? null;
     Object.assign(station, {
       vendor: boot.vendor,
       model: boot.model,
@@ -352,7 +399,9 @@ export class StationService {
       lastBootAt: now,
       lastSeenAt: now,
     });
+    const after = await this.observer.booted(em, { station, at: now, previousBootAt, previousFirmwareVersion });
     await em.flush();
+    after();
     this.events.publish('station.status', {
       ...statusEventBase(station, now),
       kind: 'BOOT',
@@ -402,7 +451,9 @@ export class StationService {
       receivedAt,
       applied,
     });
+    const after = applied ? await this.observer.connectorStatusApplied(em, { station, report, occurredAt }) : () => {};
     await em.flush();
+    after();
     if (applied) {
       this.events.publish('station.status', {
         ...statusEventBase(station, occurredAt),

@@ -20,6 +20,7 @@ import {
   toTransactionStart,
   toTransactionStop,
 } from './v16.mapper.js';
+import { toDiagnosticsUploadStatus, toFirmwareProgress } from './v16.maintenance.js';
 
 const now = () => new Date().toISOString();
 
@@ -71,13 +72,14 @@ const dataTransfer: Handler<DataTransferRequest> = async (station, p, s) => {
   return { status: 'UnknownVendorId' };
 };
 
+// The station's own word (p.status) is kept in its report log; the domain word drives the request or job.
 const diagnosticsStatusNotification: Handler<DiagnosticsStatusNotificationRequest> = async (station, p, s) => {
-  await s.stations.recordReport(station.identity, { kind: 'DIAGNOSTICS_STATUS', status: p.status });
+  await s.diagnostics.recordStatus(station.identity, { status: toDiagnosticsUploadStatus(p), reported: p.status });
   return {};
 };
 
 const firmwareStatusNotification: Handler<FirmwareStatusNotificationRequest> = async (station, p, s) => {
-  await s.stations.recordReport(station.identity, { kind: 'FIRMWARE_STATUS', status: p.status });
+  await s.firmware.recordStatus(station.identity, { progress: toFirmwareProgress(p), reported: p.status });
   return {};
 };
 

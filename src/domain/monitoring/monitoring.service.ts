@@ -1,0 +1,431 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { EventBus } from '../../events/event-bus.js';
+import { isUuid } from '../ids.js';
+import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
+import { ConnectorStatusEventSchema } from '../stations/connector-status-event.entity.js';
+import type { Station } from '../stations/station.entity.js';
+import { StationSchema } from '../stations/station.entity.js';
+import { StationError } from '../stations/station.errors.js';
+import type {
+  AfterCommit,
+  BootChange,
+  ConnectionChange,
+  ConnectorStatusChange,
+  StationObserver,
+} from '../stations/station-observer.js';
+import type { ConnectorErrorCode, ConnectorStatus } from '../stations/station.types.js';
+import { AlertSchema, type Alert } from './alert.entity.js';
+import { computeAvailability, type StateChange } from './availability.js';
+import { ExpectedRebootSchema } from './expected-reboot.entity.js';
+import { decideFault } from './fault-rule.js';
+import { FaultSchema, type Fault } from './fault.entity.js';
+import { MonitoringError } from './monitoring.errors.js';
+import type {
+  AlertFilter,
+  AlertInput,
+  AlertView,
+  BootNote,
+  ConnectionEventView,
+  FaultFilter,
+  FaultView,
+  HistoryRange,
+  RebootReason,
+  StatusEventView,
+  UptimeView,
+} from './monitoring.types.js';
+import { StationConnectionEventSchema } from './station-connection-event.entity.js';
+
+export interface MonitoringServiceOptions {
+  /** How long after a reset or a firmware install a boot still counts as expected. */
+  rebootGraceMs?: number;
+}
+
+const DEFAULT_REBOOT_GRACE_MS = 30 * 60_000;
+// Uptime reads every event of the window; a year of a busy station is still a few thousand rows.
+const MAX_UPTIME_WINDOW_MS = 366 * 24 * 3600_000;
+
+const nothing: AfterCommit = () => {};
+
+/**
+ * Connection history, faults, alerts and uptime. Connection changes, applied statuses and boots
+ * arrive as a StationObserver inside the station's own unit of work; other areas raise alerts
+ * with `raise` inside theirs.
+ */
+export class MonitoringService implements StationObserver {
+  private readonly rebootGraceMs: number;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly events: EventBus,
+    options: MonitoringServiceOptions = {},
+  ) {
+    this.rebootGraceMs = options.rebootGraceMs ?? DEFAULT_REBOOT_GRACE_MS;
+  }
+
+  async connectionChanged(em: EntityManager, change: ConnectionChange): Promise<AfterCommit> {
+    const { station, online, at } = change;
+    em.create(StationConnectionEventSchema, {
+      station,
+      online,
+      reason: change.reason?.slice(0, 200) ?? null,
+      nodeId: change.nodeId,
+      at,
+    });
+    // A socket replaced by a newer one: the station never stopped being reachable.
+    if (online && change.wasOnline) return nothing;
+    if (online) {
+      const offlineSeconds = change.offlineSince ? Math.round((at.getTime() - change.offlineSince.getTime()) / 1000) : null;
+      return this.raise(em, station, {
+        kind: 'STATION_ONLINE',
+        severity: 'INFO',
+        message:
+          offlineSeconds === null
+            ? `Station ${station.identity} is online`
+            : `Station ${station.identity} is back online after ${offlineSeconds} s offline`,
+        details: change.offlineSince ? { offlineSince: change.offlineSince.toISOString(), offlineSeconds: String(offlineSeconds) } : {},
+        at,
+      });
+    }
+    return this.raise(em, station, {
+      kind: 'STATION_OFFLINE',
+      severity: 'WARNING',
+      message: `Station ${station.identity} went offline${change.reason ? ` (${change.reason})` : ''}`,
+      details: change.reason ? { reason: change.reason } : {},
+      at,
+    });
+  }
+
+  async connectorStatusApplied(em: EntityManager, change: ConnectorStatusChange): Promise<AfterCommit> {
+    const { station, report, occurredAt } = change;
+    const open = await em.findOne(
+      FaultSchema,
+      { station, connectorId: report.connectorId, open: true },
+      { orderBy: { openedAt: 'desc' } },
+    );
+    const decision = decideFault(
+      open
+        ? { errorCode: open.errorCode as ConnectorErrorCode, vendorId: open.vendorId ?? null, vendorErrorCode: open.vendorErrorCode ?? null }
+        : null,
+      { status: report.status, errorCode: report.errorCode, vendorId: report.vendorId ?? null, vendorErrorCode: report.vendorErrorCode ?? null },
+    );
+    const afters: AfterCommit[] = [];
+    if (decision.close && open) {
+      open.open = false;
+      open.closedAt = occurredAt;
+      afters.push(
+        this.raise(em, station, {
+          kind: 'FAULT_CLEARED',
+          severity: 'INFO',
+          connectorId: report.connectorId,
+          message: `${where(station, report.connectorId)}: ${open.errorCode} cleared`,
+          details: {
+            errorCode: open.errorCode,
+            durationSeconds: String(Math.round((occurredAt.getTime() - open.openedAt.getTime()) / 1000)),
+          },
+          subject: { type: 'FAULT', id: open.id },
+          at: occurredAt,
+        }),
+      );
+    }
+    if (decision.open) {
+      const fault = em.create(FaultSchema, {
+        // Set now, not at flush: the alert below refers to it.
+        id: randomUUID(),
+        station,
+        connectorId: report.connectorId,
+        status: report.status,
+        errorCode: report.errorCode,
+        info: report.info ?? null,
+        vendorId: report.vendorId ?? null,
+        vendorErrorCode: report.vendorErrorCode ?? null,
+        open: true,
+        openedAt: occurredAt,
+        closedAt: null,
+      });
+      const vendor = [report.vendorId, report.vendorErrorCode].filter(Boolean).join(' ');
+      afters.push(
+        this.raise(em, station, {
+          kind: 'FAULT_OPENED',
+          // A faulted connector cannot charge; a warning code on an available one still can.
+          severity: report.status === 'FAULTED' ? 'CRITICAL' : 'WARNING',
+          connectorId: report.connectorId,
+          message: `${where(station, report.connectorId)}: ${report.errorCode}${vendor ? ` (${vendor})` : ''}${report.info ? `: ${report.info}` : ''}`,
+          details: compact({
+            status: report.status,
+            errorCode: report.errorCode,
+            info: report.info,
+            vendorId: report.vendorId,
+            vendorErrorCode: report.vendorErrorCode,
+          }),
+          subject: { type: 'FAULT', id: fault.id },
+          at: occurredAt,
+        }),
+      );
+    }
+    return () => afters.forEach((after) => after());
+  }
+
+  async booted(em: EntityManager, change: BootChange): Promise<AfterCommit> {
+    const { station, at } = change;
+    const expected = await em.findOne(ExpectedRebootSchema, { station });
+    let note: BootNote;
+    if (expected && expected.expectedUntil.getTime() >= at.getTime()) {
+      note = expected.reason === 'RESET' ? 'AFTER_RESET' : 'AFTER_FIRMWARE_UPDATE';
+    } else if (!change.previousBootAt) {
+      note = 'FIRST_BOOT';
+    } else {
+      note = 'UNEXPECTED';
+    }
+    if (expected) em.remove(expected);
+    const firmware = station.firmwareVersion ?? null;
+    const firmwareChanged = change.previousFirmwareVersion !== null && firmware !== change.previousFirmwareVersion;
+    return this.raise(em, station, {
+      kind: 'STATION_BOOTED',
+      severity: note === 'UNEXPECTED' ? 'WARNING' : 'INFO',
+      message: `Station ${station.identity} booted (${BOOT_MESSAGES[note]})${firmwareChanged ? `, firmware ${change.previousFirmwareVersion} -> ${firmware}` : ''}`,
+      details: compact({
+        note,
+        firmwareVersion: firmware,
+        previousFirmwareVersion: change.previousFirmwareVersion,
+        previousBootAt: change.previousBootAt?.toISOString(),
+      }),
+      at,
+    });
+  }
+
+  /** Records an alert in the caller's unit of work; the returned function publishes it after the commit. */
+  raise(em: EntityManager, station: Station, input: AlertInput): AfterCommit {
+    const alert = em.create(AlertSchema, {
+      station,
+      kind: input.kind,
+      severity: input.severity,
+      connectorId: input.connectorId ?? null,
+      message: input.message.slice(0, 500),
+      details: input.details ?? {},
+      subjectType: input.subject?.type ?? null,
+      subjectId: input.subject?.id ?? null,
+      at: input.at ?? new Date(),
+    });
+    return () => this.events.publish('station.alert', toAlertView(alert, station));
+  }
+
+  /** Notes in the caller's unit of work that the station's next boot is expected (until grace runs out). */
+  async expectRebootIn(em: EntityManager, station: Station, reason: RebootReason, withinMs = this.rebootGraceMs): Promise<void> {
+    const expectedUntil = new Date(Date.now() + withinMs);
+    const existing = await em.findOne(ExpectedRebootSchema, { station });
+    if (existing) Object.assign(existing, { reason, expectedUntil });
+    else em.create(ExpectedRebootSchema, { station, reason, expectedUntil });
+  }
+
+  /**
+   * For whoever makes a station reboot (the command layer, once a Reset is accepted): the boot
+   * that follows within the grace period is reported as expected, not as a surprise.
+   */
+  async expectReboot(identity: string, reason: RebootReason, withinMs = this.rebootGraceMs): Promise<void> {
+    const em = this.orm.em.fork();
+    const station = await em.findOne(StationSchema, { identity });
+    if (!station) throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
+    await this.expectRebootIn(em, station, reason, withinMs);
+    await em.flush();
+  }
+
+  async getFault(id: string): Promise<FaultView | null> {
+    if (!isUuid(id)) return null;
+    const fault = await this.orm.em.fork().findOne(FaultSchema, { id }, { populate: ['station'] });
+    return fault ? toFaultView(fault) : null;
+  }
+
+  async faults(page: PageRequest, filter: FaultFilter = {}): Promise<Page<FaultView>> {
+    if (filter.from && filter.to && filter.from >= filter.to) throw invalid('from must be before to', 'filter.from');
+    const where: Record<string, unknown>[] = [];
+    if (filter.stationIdentity) where.push({ station: { identity: filter.stationIdentity } });
+    if (filter.connectorId !== undefined && filter.connectorId !== null) where.push({ connectorId: filter.connectorId });
+    if (filter.open !== undefined && filter.open !== null) where.push({ open: filter.open });
+    // Overlapping the window: opened before its end, not closed before its start.
+    if (filter.to) where.push({ openedAt: { $lt: filter.to } });
+    if (filter.from) where.push({ $or: [{ closedAt: null }, { closedAt: { $gte: filter.from } }] });
+    if (page.after) {
+      const [at, id] = cursorOf(page.after);
+      where.push({ $or: [{ openedAt: { $lt: at } }, { openedAt: at, id: { $lt: id } }] });
+    }
+    const rows = await this.orm.em
+      .fork()
+      .find(FaultSchema, { $and: where }, { orderBy: [{ openedAt: 'desc' }, { id: 'desc' }], limit: page.first + 1, populate: ['station'] });
+    return toPage(rows, page.first, toFaultView, (f) => encodeCursor([f.openedAt.toISOString(), f.id]));
+  }
+
+  async alerts(page: PageRequest, filter: AlertFilter = {}): Promise<Page<AlertView>> {
+    if (filter.from && filter.to && filter.from >= filter.to) throw invalid('from must be before to', 'filter.from');
+    const where: Record<string, unknown>[] = [];
+    if (filter.stationIdentity) where.push({ station: { identity: filter.stationIdentity } });
+    if (filter.kinds?.length) where.push({ kind: { $in: filter.kinds } });
+    if (filter.severities?.length) where.push({ severity: { $in: filter.severities } });
+    if (filter.from) where.push({ at: { $gte: filter.from } });
+    if (filter.to) where.push({ at: { $lt: filter.to } });
+    if (page.after) {
+      const [at, id] = cursorOf(page.after);
+      where.push({ $or: [{ at: { $lt: at } }, { at, id: { $lt: id } }] });
+    }
+    const rows = await this.orm.em
+      .fork()
+      .find(AlertSchema, { $and: where }, { orderBy: [{ at: 'desc' }, { id: 'desc' }], limit: page.first + 1, populate: ['station'] });
+    return toPage(rows, page.first, (a) => toAlertView(a, a.station), (a) => encodeCursor([a.at.toISOString(), a.id]));
+  }
+
+  /** Newest first. */
+  async connectionHistory(stationId: string, range: HistoryRange): Promise<ConnectionEventView[]> {
+    const rows = await this.orm.em
+      .fork()
+      .find(
+        StationConnectionEventSchema,
+        { $and: [{ station: stationId }, ...timeRange('at', range)] },
+        { orderBy: [{ at: 'desc' }, { id: 'desc' }], limit: range.limit },
+      );
+    return rows.map((r) => ({ online: r.online, reason: r.reason ?? null, at: r.at.toISOString() }));
+  }
+
+  /** Every status report as received, late ones included, newest (by the charger's time) first. */
+  async statusHistory(stationId: string, connectorId: number | null, range: HistoryRange): Promise<StatusEventView[]> {
+    const where: Record<string, unknown>[] = [{ station: stationId }, ...timeRange('occurredAt', range)];
+    if (connectorId !== null) where.push({ connectorId });
+    const rows = await this.orm.em
+      .fork()
+      .find(ConnectorStatusEventSchema, { $and: where }, { orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], limit: range.limit });
+    return rows.map((r) => ({
+      connectorId: r.connectorId,
+      status: r.status as ConnectorStatus,
+      errorCode: r.errorCode as ConnectorErrorCode,
+      info: r.info ?? null,
+      vendorId: r.vendorId ?? null,
+      vendorErrorCode: r.vendorErrorCode ?? null,
+      occurredAt: r.occurredAt.toISOString(),
+      receivedAt: r.receivedAt.toISOString(),
+      applied: r.applied,
+    }));
+  }
+
+  /**
+   * Online time of the station and serviceable time of each connector over [from, to), from the
+   * connection and status histories. A window reaching into the future is measured until now.
+   */
+  async uptime(stationId: string, from: Date, to: Date, now = new Date()): Promise<UptimeView> {
+    if (from >= to) throw invalid('from must be before to', 'from');
+    if (from >= now) throw invalid('from must be in the past', 'from');
+    if (to.getTime() - from.getTime() > MAX_UPTIME_WINDOW_MS) throw invalid('the window may span at most 366 days', 'to');
+    const end = to < now ? to : now;
+    const em = this.orm.em.fork();
+
+    const [connectionBefore, connectionChanges, statusBefore, statusChanges] = await Promise.all([
+      em.findOne(
+        StationConnectionEventSchema,
+        { station: stationId, at: { $lt: from } },
+        { orderBy: [{ at: 'desc' }, { id: 'desc' }], fields: ['online'] },
+      ),
+      em.find(
+        StationConnectionEventSchema,
+        { station: stationId, at: { $gte: from, $lt: end } },
+        { orderBy: [{ at: 'asc' }, { id: 'asc' }], fields: ['online', 'at'] },
+      ),
+      // The status each connector was in when the window opened.
+      em.getConnection().execute<{ connector_id: number; status: ConnectorStatus }[]>(
+        `select distinct on (connector_id) connector_id, status
+           from connector_status_event
+          where station_id = ? and occurred_at < ?
+          order by connector_id, occurred_at desc, id desc`,
+        [stationId, from],
+      ),
+      em.find(
+        ConnectorStatusEventSchema,
+        { station: stationId, occurredAt: { $gte: from, $lt: end } },
+        { orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }], fields: ['connectorId', 'status', 'occurredAt'] },
+      ),
+    ]);
+
+    const connectors = new Map<number, { before: ConnectorStatus | null; changes: StateChange<ConnectorStatus>[] }>();
+    const connector = (id: number) => {
+      let entry = connectors.get(id);
+      if (!entry) connectors.set(id, (entry = { before: null, changes: [] }));
+      return entry;
+    };
+    for (const row of statusBefore) connector(row.connector_id).before = row.status;
+    for (const row of statusChanges) connector(row.connectorId).changes.push({ at: row.occurredAt, state: row.status as ConnectorStatus });
+
+    const availability = computeAvailability({
+      from,
+      to: end,
+      connection: {
+        before: connectionBefore?.online ?? null,
+        changes: connectionChanges.map((c) => ({ at: c.at, state: c.online })),
+      },
+      connectors: [...connectors].map(([connectorId, history]) => ({ connectorId, ...history })),
+    });
+    return { ...availability, from: from.toISOString(), to: end.toISOString() };
+  }
+}
+
+const BOOT_MESSAGES: Record<BootNote, string> = {
+  FIRST_BOOT: 'first boot',
+  AFTER_RESET: 'after a reset',
+  AFTER_FIRMWARE_UPDATE: 'after a firmware update',
+  UNEXPECTED: 'unexpected: no reset or update was asked for',
+};
+
+const where = (station: Station, connectorId: number) =>
+  connectorId === 0 ? `Station ${station.identity}` : `Station ${station.identity} connector ${connectorId}`;
+
+function compact(values: Record<string, string | null | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+}
+
+function timeRange(field: string, range: HistoryRange): Record<string, unknown>[] {
+  if (range.from && range.to && range.from >= range.to) throw invalid('from must be before to', 'from');
+  const out: Record<string, unknown>[] = [];
+  if (range.from) out.push({ [field]: { $gte: range.from } });
+  if (range.to) out.push({ [field]: { $lt: range.to } });
+  return out;
+}
+
+function cursorOf(after: string): [Date, string] {
+  const parsed = decodeCursor(after, z.tuple([z.string().datetime(), z.string().uuid()]));
+  if (!parsed) throw invalid('after is not a valid cursor', 'after');
+  return [new Date(parsed[0]), parsed[1]];
+}
+
+const invalid = (message: string, field: string) => new MonitoringError('INVALID_MONITORING_QUERY', message, { field });
+
+const stationIdOf = (ref: unknown): string => (typeof ref === 'string' ? ref : (ref as { id: string }).id);
+
+export function toFaultView(f: Fault): FaultView {
+  return {
+    id: f.id,
+    stationId: stationIdOf(f.station),
+    stationIdentity: f.station.identity,
+    connectorId: f.connectorId,
+    status: f.status as ConnectorStatus,
+    errorCode: f.errorCode as ConnectorErrorCode,
+    info: f.info ?? null,
+    vendorId: f.vendorId ?? null,
+    vendorErrorCode: f.vendorErrorCode ?? null,
+    open: f.open,
+    openedAt: f.openedAt.toISOString(),
+    closedAt: f.closedAt ? f.closedAt.toISOString() : null,
+  };
+}
+
+export function toAlertView(a: Alert, station: { id: string; identity: string }): AlertView {
+  return {
+    id: a.id,
+    stationId: station.id,
+    stationIdentity: station.identity,
+    kind: a.kind,
+    severity: a.severity,
+    connectorId: a.connectorId ?? null,
+    message: a.message,
+    details: a.details,
+    subjectType: a.subjectType ?? null,
+    subjectId: a.subjectId ?? null,
+    at: a.at.toISOString(),
+  };
+}

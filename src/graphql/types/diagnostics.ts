@@ -1,0 +1,97 @@
+import { DIAGNOSTICS_STATUSES } from '../../domain/diagnostics/diagnostics-status.js';
+import type { DiagnosticsRequestView } from '../../domain/diagnostics/diagnostics.types.js';
+import { builder } from '../builder.js';
+import { badInput } from '../errors.js';
+import { AlertRef } from './monitoring.js';
+import { StationRef } from './station.js';
+
+const DiagnosticsStatusEnum = builder.enumType('DiagnosticsStatus', {
+  values: DIAGNOSTICS_STATUSES,
+  description:
+    'REQUESTED: being sent. ACCEPTED: the station named the file it will upload. NO_DIAGNOSTICS: it has none. ' +
+    'UPLOADING / UPLOADED / UPLOAD_FAILED: as the station and our upload endpoint saw it. REJECTED: the station refused. ' +
+    'SEND_FAILED: offline or no answer. SUPERSEDED: a newer request for the station replaced it.',
+});
+const DiagnosticsUploadStatusEnum = builder.enumType('DiagnosticsUploadStatus', {
+  values: ['IDLE', 'UPLOADING', 'UPLOADED', 'UPLOAD_FAILED'] as const,
+});
+
+export const DiagnosticsRequestRef = builder.objectRef<DiagnosticsRequestView>('DiagnosticsRequest').implement({
+  description:
+    'A GetDiagnostics asked of a station. The station uploads over HTTP(S) PUT or POST (raw body or multipart/form-data) ' +
+    'to a URL of this server with a token for this request; FTP is not offered.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    stationIdentity: t.exposeString('stationIdentity'),
+    station: t.field({ type: StationRef, nullable: true, resolve: (r, _args, ctx) => ctx.services.stations.getById(r.stationId) }),
+    status: t.expose('status', { type: DiagnosticsStatusEnum }),
+    startTime: t.expose('startTime', { type: 'DateTime', nullable: true }),
+    stopTime: t.expose('stopTime', { type: 'DateTime', nullable: true }),
+    fileName: t.exposeString('fileName', { nullable: true, description: 'The file name the station announced.' }),
+    uploadedFileName: t.exposeString('uploadedFileName', { nullable: true, description: 'The name the upload carried, if any.' }),
+    contentType: t.exposeString('contentType', { nullable: true, description: 'As the uploader declared it; downloads are always served as octet-stream.' }),
+    size: t.exposeInt('size', { nullable: true, description: 'Bytes received.' }),
+    sha256: t.exposeString('sha256', { nullable: true }),
+    downloadUrl: t.exposeString('downloadUrl', { nullable: true, description: 'GET it to download the file, once uploaded.' }),
+    stationStatus: t.expose('stationStatus', { type: DiagnosticsUploadStatusEnum, nullable: true, description: 'The last upload status the station reported.' }),
+    failureReason: t.exposeString('failureReason', { nullable: true }),
+    requestedAt: t.expose('requestedAt', { type: 'DateTime' }),
+    uploadedAt: t.expose('uploadedAt', { type: 'DateTime', nullable: true }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.objectField(StationRef, 'diagnosticsRequests', (t) =>
+  t.field({
+    type: [DiagnosticsRequestRef],
+    description: 'Newest first.',
+    args: { first: t.arg.int({ defaultValue: 20 }) },
+    resolve: (s, args, ctx) => {
+      const limit = args.first ?? 20;
+      if (limit < 1 || limit > 200) throw badInput('first must be between 1 and 200', 'first');
+      return ctx.services.diagnostics.listForStation(s.id, limit);
+    },
+  }),
+);
+
+builder.objectField(AlertRef, 'diagnosticsRequest', (t) =>
+  t.field({
+    type: DiagnosticsRequestRef,
+    nullable: true,
+    resolve: (a, _args, ctx) =>
+      a.subjectType === 'DIAGNOSTICS_REQUEST' && a.subjectId ? ctx.services.diagnostics.get(a.subjectId) : null,
+  }),
+);
+
+builder.queryField('diagnosticsRequest', (t) =>
+  t.field({
+    type: DiagnosticsRequestRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.diagnostics.get(String(args.id)),
+  }),
+);
+
+const RequestDiagnosticsInput = builder.inputType('RequestDiagnosticsInput', {
+  fields: (t) => ({
+    stationIdentity: t.string({ required: true }),
+    startTime: t.field({ type: 'DateTime', description: 'Oldest logging to include.' }),
+    stopTime: t.field({ type: 'DateTime', description: 'Latest logging to include.' }),
+    retries: t.int({ description: 'Upload attempts the station may retry (0-10).' }),
+    retryInterval: t.int({ description: 'Seconds between retries (0-86400).' }),
+  }),
+});
+
+builder.mutationField('requestDiagnostics', (t) =>
+  t.field({
+    type: DiagnosticsRequestRef,
+    description:
+      'Asks the station to upload its diagnostics here. Answers the request once the station answered: ACCEPTED, NO_DIAGNOSTICS, ' +
+      'REJECTED or SEND_FAILED (with failureReason); the upload itself follows and moves the request on.',
+    args: { input: t.arg({ type: RequestDiagnosticsInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const { stationIdentity, ...rest } = input;
+      return ctx.services.diagnostics.request(stationIdentity, rest);
+    },
+  }),
+);
