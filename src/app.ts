@@ -147,7 +147,7 @@ async function listen(
     tokens,
     users,
     events,
-    commands: new StationCommandService(runner, tokens, sessions),
+    commands: new StationCommandService(runner, tokens, sessions, monitoring),
     configuration: new StationConfigurationService(database.orm, runner),
     reservations: new ReservationService(runner, reservationBook, tokens),
     localLists: new LocalListService(database.orm, runner, tokens),

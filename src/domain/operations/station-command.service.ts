@@ -36,6 +36,8 @@ export class StationCommandService {
     private readonly runner: CommandRunner,
     private readonly tokens: IdTokenService,
     private readonly sessions: SessionService,
+    // Told when a station accepted a reset, so its next boot reads as asked for, not as a crash.
+    private readonly reboots: { expectReboot(identity: string, reason: 'RESET'): Promise<void> } | null = null,
   ) {}
 
   /**
@@ -65,7 +67,9 @@ export class StationCommandService {
 
   async reset(actor: Actor, identity: string, type: ResetKind): Promise<CommandOutcome<ResultOf<'RESET'>>> {
     const kind = parseInput(z.enum(RESET_KINDS), type, (m) => invalidCommand(m, 'type'));
-    return this.runner.run(actor, await this.runner.target(identity), { kind: 'RESET', type: kind });
+    const outcome = await this.runner.run(actor, await this.runner.target(identity), { kind: 'RESET', type: kind });
+    if (outcome.command.status === 'ACCEPTED') await this.reboots?.expectReboot(identity, 'RESET');
+    return outcome;
   }
 
   async unlockConnector(actor: Actor, identity: string, connector: number): Promise<CommandOutcome<ResultOf<'UNLOCK_CONNECTOR'>>> {
