@@ -15,7 +15,7 @@ import type {
   ConnectorStatusChange,
   StationObserver,
 } from '../stations/station-observer.js';
-import type { ConnectorErrorCode, ConnectorStatus } from '../stations/station.types.js';
+import { statusColumns, type ConnectorErrorCode, type ConnectorStatus } from '../stations/station.types.js';
 import { AlertSchema, type Alert } from './alert.entity.js';
 import { computeAvailability, type StateChange } from './availability.js';
 import { ExpectedRebootSchema } from './expected-reboot.entity.js';
@@ -135,11 +135,7 @@ export class MonitoringService implements StationObserver {
         id: randomUUID(),
         station,
         connectorId: report.connectorId,
-        status: report.status,
-        errorCode: report.errorCode,
-        info: report.info ?? null,
-        vendorId: report.vendorId ?? null,
-        vendorErrorCode: report.vendorErrorCode ?? null,
+        ...statusColumns(report),
         open: true,
         openedAt: occurredAt,
         closedAt: null,

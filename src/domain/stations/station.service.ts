@@ -12,7 +12,7 @@ import { StationSchema, type Station } from './station.entity.js';
 import { StationError } from './station.errors.js';
 import { generateStationPassword, hashStationPassword, STATION_PASSWORD } from './station-password.js';
 import { NO_STATION_OBSERVER, type StationObserver } from './station-observer.js';
-import type { BootInfo, ConnectorStatusReport, ConnectorView, StationReportView, StationView } from './station.types.js';
+import { statusColumns, type BootInfo, type ConnectorStatusReport, type ConnectorView, type StationReportView, type StationView } from './station.types.js';
 
 // Characters a charger can put in the last segment of its URL without escaping surprises.
 export const STATION_IDENTITY = /^[A-Za-z0-9._~:@+\-]{1,48}$/;
@@ -431,22 +431,14 @@ export class StationService {
     const applied = !connector.statusAt || connector.statusAt.getTime() <= occurredAt.getTime();
     if (applied) {
       Object.assign(connector, {
-        status: report.status,
-        errorCode: report.errorCode,
-        info: report.info ?? null,
-        vendorId: report.vendorId ?? null,
-        vendorErrorCode: report.vendorErrorCode ?? null,
+        ...statusColumns(report),
         statusAt: occurredAt,
       });
     }
     em.create(ConnectorStatusEventSchema, {
       station,
       connectorId: report.connectorId,
-      status: report.status,
-      errorCode: report.errorCode,
-      info: report.info ?? null,
-      vendorId: report.vendorId ?? null,
-      vendorErrorCode: report.vendorErrorCode ?? null,
+      ...statusColumns(report),
       occurredAt,
       receivedAt,
       applied,
@@ -529,7 +521,7 @@ export class StationService {
       { orderBy: { connectorId: 'asc' } },
     );
     for (const c of rows) {
-      const id = typeof c.station === 'string' ? c.station : c.station.id;
+      const id = refId(c.station)!;
       if (!out.has(id)) out.set(id, []);
       out.get(id)!.push(toConnectorView(c));
     }

@@ -118,3 +118,14 @@ export interface StationReportView {
   data: string | null;
   receivedAt: string;
 }
+
+/** The columns a status report fills wherever it is kept (connector, history, fault). */
+export function statusColumns(report: ConnectorStatusReport) {
+  return {
+    status: report.status,
+    errorCode: report.errorCode,
+    info: report.info ?? null,
+    vendorId: report.vendorId ?? null,
+    vendorErrorCode: report.vendorErrorCode ?? null,
+  };
+}
