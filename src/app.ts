@@ -9,7 +9,11 @@ import { createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { ConfigError, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { AccessTokens, resolveJwtSecret } from './domain/accounts/access-tokens.js';
+import { AccountService } from './domain/accounts/account.service.js';
+import { ApiKeyService } from './domain/accounts/api-key.service.js';
 import { AuditService } from './domain/audit/audit.service.js';
+import { OrganisationService } from './domain/organisations/organisation.service.js';
 import { ChargingLimitService } from './domain/operations/charging-limit.service.js';
 import { CommandRunner } from './domain/operations/command-runner.js';
 import { LocalListService } from './domain/operations/local-list.service.js';
@@ -29,7 +33,8 @@ import { UserService } from './domain/users/user.service.js';
 import { createEventBus, type EventBus } from './events/event-bus.js';
 import { requestOrigin } from './http/request-origin.js';
 import { LocalFileStore } from './files/local-file-store.js';
-import type { AppServices, GraphQLContext } from './graphql/context.js';
+import { contextFor, type AppServices, type GraphQLContext } from './graphql/context.js';
+import { authenticate, credentialOf, type Authentication } from './http/authenticate.js';
 import { maskError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import { openFileAccess } from './http/file-access.js';
@@ -85,7 +90,32 @@ async function listen(
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const reservationBook = new ReservationBook(database.orm);
   const sessions = new SessionService(database.orm, events, stations, tokens, writer, reservationBook);
-  const users = new UserService(database.orm);
+  const users = new UserService(database.orm, audit);
+  const accessTokens = new AccessTokens(await resolveJwtSecret(config.auth.jwtSecret), config.auth.accessTokenTtlSeconds);
+  const accounts = new AccountService(
+    database.orm,
+    audit,
+    {
+      accessTokens,
+      refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+      passwordResetTtlSeconds: config.auth.passwordResetTtlSeconds,
+      loginLimitPerAccount: config.auth.loginLimitPerAccount,
+      loginLimitPerAddress: config.auth.loginLimitPerAddress,
+      limitWindowMs: config.auth.limitWindowMs,
+      // No mail here: the token reaches its owner through support staff (issuePasswordReset),
+      // or, in development, the log.
+      deliverPasswordReset: ({ email, token, expiresAt }) => {
+        if (config.auth.logResetTokens) log.warn('password reset token (AUTH_LOG_RESET_TOKENS is on)', { email, token, expiresAt });
+        else log.info('password reset requested; no mail delivery is configured', { email });
+      },
+    },
+    log,
+  );
+  const apiKeys = new ApiKeyService(database.orm, audit);
+  if (config.auth.admin) {
+    const outcome = await accounts.ensureAdmin(config.auth.admin.email, config.auth.admin.password);
+    if (outcome === 'created') log.info('created the first admin from ADMIN_EMAIL', { email: config.auth.admin.email });
+  }
 
   // Diagnostics and firmware calls take the same routed path as every command (`router`, below,
   // exists before anything can call).
@@ -142,6 +172,10 @@ async function listen(
   }
   const runner = new CommandRunner(database.orm, createStationLink(router));
   const services: AppServices = {
+    accounts,
+    apiKeys,
+    organisations: new OrganisationService(database.orm),
+    audit,
     stations,
     sessions,
     tokens,
@@ -160,7 +194,13 @@ async function listen(
   const yoga = createYoga<{ req: IncomingMessage }, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: () => ({ services }),
+    context: async (initial) => {
+      const origin = requestOrigin(initial.req, config.trustProxy);
+      // graphql-ws authenticated the connection once (onConnect); HTTP requests each carry a header.
+      const ws = (initial as { wsAuthentication?: Authentication }).wsAuthentication;
+      const auth = ws ?? (await authenticate(services, credentialOf(initial.req.headers.authorization), origin.remoteAddress));
+      return contextFor(services, auth, { remoteAddress: origin.remoteAddress ?? null });
+    },
     maskedErrors: { maskError },
     logging: false,
     landingPage: false,
@@ -186,8 +226,17 @@ async function listen(
     : createServer(onRequest);
 
   const graphqlWs = new WebSocketServer({ noServer: true });
-  const wsCleanup = useServer<Record<string, unknown>>(
+  const wsCleanup = useServer<Record<string, unknown>, { authentication?: Authentication }>(
     {
+      // The connection param `authorization` authenticates the whole connection; a credential
+      // that is presented and refused closes it (4403), as the protocol's onConnect allows.
+      onConnect: async (ctx) => {
+        const origin = requestOrigin(ctx.extra.request, config.trustProxy);
+        const auth = await authenticate(services, credentialOf(ctx.connectionParams?.authorization), origin.remoteAddress);
+        if (auth.rejected) return false;
+        ctx.extra.authentication = auth;
+        return true;
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
@@ -196,6 +245,7 @@ async function listen(
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
+          wsAuthentication: ctx.extra.authentication ?? { viewer: null, rejected: false },
         });
         let document;
         try {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const bool = z
@@ -30,6 +30,18 @@ const envSchema = z.object({
   OCPP_PING_INTERVAL: seconds.default(30),
   OCPP_CALL_TIMEOUT: seconds.default(30),
   AUTH_ALLOW_CONCURRENT_TX: bool.default('false'),
+  // Signs access tokens (HS256). Required with DATABASE_URL; the embedded default generates one.
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  AUTH_ACCESS_TOKEN_TTL: seconds.default(900),
+  AUTH_REFRESH_TOKEN_TTL: seconds.default(30 * 24 * 3600),
+  AUTH_PASSWORD_RESET_TTL: seconds.default(3600),
+  AUTH_LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  AUTH_LOGIN_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(50),
+  AUTH_LIMIT_WINDOW: seconds.default(900),
+  // Development only: write password reset tokens to the log (there is no mail delivery).
+  AUTH_LOG_RESET_TOKENS: bool.default('false'),
   METER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(5000),
   METER_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(10),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -47,6 +59,14 @@ const envSchema = z.object({
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
     const missing = e.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE';
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: [missing], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
+  }
+  if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
+    const missing = e.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL';
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [missing], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
+  }
+  // A secret made up on the spot would log everyone out on each restart, and differ per node.
+  if (e.DATABASE_URL && !e.JWT_SECRET) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['JWT_SECRET'], message: 'required when DATABASE_URL is set (e.g. `openssl rand -base64 48`)' });
   }
 });
 
@@ -73,6 +93,18 @@ export interface Config {
     callTimeoutMs: number;
   };
   authorization: { allowConcurrentTx: boolean };
+  auth: {
+    /** The secret itself, or (embedded default only) the file it is generated into once. */
+    jwtSecret: { value: string } | { generatedFile: string };
+    admin: { email: string; password: string } | null;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    passwordResetTtlSeconds: number;
+    loginLimitPerAccount: number;
+    loginLimitPerAddress: number;
+    limitWindowMs: number;
+    logResetTokens: boolean;
+  };
   meterBatch: { maxRows: number; maxWaitMs: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Base URL chargers reach this server at (upload and download locations); unset: the listening address. */
@@ -111,6 +143,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       callTimeoutMs: e.OCPP_CALL_TIMEOUT * 1000,
     },
     authorization: { allowConcurrentTx: e.AUTH_ALLOW_CONCURRENT_TX },
+    auth: {
+      jwtSecret: e.JWT_SECRET
+        ? { value: e.JWT_SECRET }
+        : { generatedFile: join(dirname(resolve(e.EMBEDDED_PG_DIR)), 'jwt-secret') },
+      admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : null,
+      accessTokenTtlSeconds: e.AUTH_ACCESS_TOKEN_TTL,
+      refreshTokenTtlSeconds: e.AUTH_REFRESH_TOKEN_TTL,
+      passwordResetTtlSeconds: e.AUTH_PASSWORD_RESET_TTL,
+      loginLimitPerAccount: e.AUTH_LOGIN_LIMIT_PER_ACCOUNT,
+      loginLimitPerAddress: e.AUTH_LOGIN_LIMIT_PER_ADDRESS,
+      limitWindowMs: e.AUTH_LIMIT_WINDOW * 1000,
+      logResetTokens: e.AUTH_LOG_RESET_TOKENS,
+    },
     meterBatch: { maxRows: e.METER_BATCH_MAX_ROWS, maxWaitMs: e.METER_BATCH_MAX_WAIT_MS },
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),

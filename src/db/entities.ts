@@ -1,3 +1,6 @@
+import { ApiKeySchema } from '../domain/accounts/api-key.entity.js';
+import { PasswordResetSchema } from '../domain/accounts/password-reset.entity.js';
+import { RefreshTokenSchema } from '../domain/accounts/refresh-token.entity.js';
 import { AuditEventSchema } from '../domain/audit/audit-event.entity.js';
 import { OrganisationSchema } from '../domain/organisations/organisation.entity.js';
 import { ChargingLimitSchema } from '../domain/operations/charging-limit.entity.js';
@@ -30,6 +33,9 @@ export const entities = [
   ConnectorStatusEventSchema,
   StationReportSchema,
   UserSchema,
+  RefreshTokenSchema,
+  PasswordResetSchema,
+  ApiKeySchema,
   IdTokenSchema,
   ChargingSessionSchema,
   MeterSampleSchema,

@@ -1,11 +1,12 @@
 /**
  * Who asked for something, as recorded in audit trails. The GraphQL edge fills it from the
- * authenticated caller; calls without one are recorded as the plain API.
+ * authenticated caller; work the system does on its own is recorded as 'system'.
  */
 export interface Actor {
-  /** Human-readable: a user's name or email, an API client's name, 'api', 'system'. */
+  /** Human-readable: a user's name or email, an API client's name, 'system'. */
   label: string;
   userId: string | null;
+  apiKeyId?: string | null;
 }
 
-export const API_ACTOR: Actor = { label: 'api', userId: null };
+export const SYSTEM_ACTOR: Actor = { label: 'system', userId: null };

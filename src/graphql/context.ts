@@ -1,9 +1,14 @@
+import type { AccountService, RequestMeta } from '../domain/accounts/account.service.js';
+import type { ApiKeyService } from '../domain/accounts/api-key.service.js';
+import { actorOf, visibilityOf, type Viewer, type Visibility } from '../domain/accounts/viewer.js';
 import type { Actor } from '../domain/actor.js';
+import type { AuditService } from '../domain/audit/audit.service.js';
 import type { ChargingLimitService } from '../domain/operations/charging-limit.service.js';
 import type { LocalListService } from '../domain/operations/local-list.service.js';
 import type { ReservationService } from '../domain/operations/reservation.service.js';
 import type { StationCommandService } from '../domain/operations/station-command.service.js';
 import type { StationConfigurationService } from '../domain/operations/station-configuration.service.js';
+import type { OrganisationService } from '../domain/organisations/organisation.service.js';
 import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
 import type { FirmwareService } from '../domain/firmware/firmware.service.js';
 import type { MonitoringService } from '../domain/monitoring/monitoring.service.js';
@@ -15,6 +20,10 @@ import type { EventBus } from '../events/event-bus.js';
 
 /** Everything a resolver may reach: services and the event bus, never the ORM. */
 export interface AppServices {
+  accounts: AccountService;
+  apiKeys: ApiKeyService;
+  organisations: OrganisationService;
+  audit: AuditService;
   stations: StationService;
   sessions: SessionService;
   tokens: IdTokenService;
@@ -32,6 +41,36 @@ export interface AppServices {
 
 export interface GraphQLContext {
   services: AppServices;
-  /** Who is calling, once authentication sets it; audit records fall back to the plain API. */
-  actor?: Actor;
+  /** The authenticated caller; null for anonymous requests (which reach only public fields). */
+  viewer: Viewer | null;
+  /** Which rows the caller may see; services filter by it. */
+  visibility: Visibility;
+  /** Who the caller is in audit trails; only meaningful with a viewer. */
+  actor: Actor;
+  /** The caller's address, for rate limits and the audit log. */
+  request: RequestMeta;
+  /** A credential was presented and refused: say so instead of "log in first". */
+  credentialRejected: boolean;
+}
+
+export function contextFor(
+  services: AppServices,
+  auth: { viewer: Viewer | null; rejected: boolean },
+  request: RequestMeta,
+): GraphQLContext {
+  const { viewer } = auth;
+  return {
+    services,
+    credentialRejected: auth.rejected,
+    viewer,
+    visibility: visibilityOf(viewer),
+    actor: viewer ? actorOf(viewer) : { label: 'anonymous', userId: null },
+    request,
+  };
+}
+
+/** The viewer of a resolver that requires one (its scope rule already made sure). */
+export function viewerOf(ctx: GraphQLContext): Viewer {
+  if (!ctx.viewer) throw new Error('resolver reached without a viewer');
+  return ctx.viewer;
 }

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { AccountsErrorCode } from '../domain/accounts/accounts.errors.js';
 import { DomainError } from '../domain/domain-error.js';
 import type { OperationsErrorCode } from '../domain/operations/operations.errors.js';
 import type { DiagnosticsErrorCode } from '../domain/diagnostics/diagnostics.errors.js';
@@ -9,6 +10,7 @@ import type { StationErrorCode } from '../domain/stations/station.errors.js';
 import type { UsersErrorCode } from '../domain/users/users.errors.js';
 
 type KnownCode =
+  | AccountsErrorCode
   | StationErrorCode
   | UsersErrorCode
   | SessionsErrorCode
@@ -61,6 +63,24 @@ function publicCode(code: KnownCode): string {
     // Raised at the HTTP file endpoints, where a token in the URL is the credential.
     case 'DIAGNOSTICS_UPLOAD_FORBIDDEN':
     case 'FIRMWARE_DOWNLOAD_FORBIDDEN':
+      return 'FORBIDDEN';
+    case 'INVALID_CREDENTIALS':
+    case 'INVALID_ACCESS_TOKEN':
+    case 'INVALID_REFRESH_TOKEN':
+    case 'INVALID_API_KEY':
+      return 'UNAUTHENTICATED';
+    case 'INVALID_RESET_TOKEN':
+    case 'INVALID_ACCOUNT_INPUT':
+      return 'BAD_USER_INPUT';
+    case 'RATE_LIMITED':
+      return 'RATE_LIMITED';
+    case 'ACCOUNT_EMAIL_TAKEN':
+    case 'ORGANISATION_NAME_TAKEN':
+      return 'CONFLICT';
+    case 'API_KEY_NOT_FOUND':
+    case 'ORGANISATION_NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'FORBIDDEN':
       return 'FORBIDDEN';
     default: {
       const unhandled: never = code;

@@ -1,8 +1,13 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
+import { fieldsWithoutRule } from './authorization-check.js';
 import { builder } from './builder.js';
 import './types/scalars.js';
-import './types/station.js';
 import './types/user.js';
+import './types/auth.js';
+import './types/organisation.js';
+import './types/api-key.js';
+import './types/audit.js';
+import './types/station.js';
 import './types/id-token.js';
 import './types/session.js';
 import './types/commands.js';
@@ -11,6 +16,11 @@ import './types/diagnostics.js';
 import './types/firmware.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
+
+const unguarded = fieldsWithoutRule(schema);
+if (unguarded.length > 0) {
+  throw new Error(`GraphQL fields and types without an authorization rule (authScopes): ${unguarded.join(', ')}`);
+}
 
 /** The SDL committed as schema.graphql: sorted, so a change to the API is a readable diff. */
 export const printSchemaSdl = () => `${printSchema(lexicographicSortSchema(schema))}\n`;

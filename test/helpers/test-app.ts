@@ -12,8 +12,18 @@ import { createLogger } from '../../src/logger.js';
 export interface TestApp extends App {
   /** ws://host:port/ocpp */
   ocppUrl: string;
+  /** A GraphQL request as the first admin (most tests are about something else than access). */
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>>;
+  /** A GraphQL request with this bearer credential (an access token or API key), or none. */
+  gqlAs<T = any>(credential: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>>;
+  adminToken: string;
 }
+
+/** Every test app's first admin. */
+export const TEST_ADMIN = { email: 'admin@csms.test', password: 'admin-password-for-tests' };
+
+// The admin token of each running test app, by URL, so gql(url)/subscribe(url) act as admin.
+const adminTokens = new Map<string, string>();
 
 export interface GqlResponse<T> {
   data?: T;
@@ -36,27 +46,55 @@ export async function startTestApp(
     NODE_ID: `test-${randomBytes(4).toString('hex')}`,
     EVENTS_CHANNEL_PREFIX: `test-${randomBytes(6).toString('hex')}`,
     DATABASE_POOL_MAX: '4',
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
     // Uploaded diagnostics and firmware go to a directory of this app's own, removed on stop.
     FILES_DIR: join(tmpdir(), `csms-test-files-${randomBytes(6).toString('hex')}`),
     ...env,
   });
   tweak(config);
   const app = await startApp(config, createLogger(config.logLevel));
+  const login = await gql<{ login: { accessToken: string } }>(
+    app.url,
+    `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
+    { e: TEST_ADMIN.email, p: TEST_ADMIN.password },
+    null,
+  );
+  const adminToken = dataOf(login).login.accessToken;
+  adminTokens.set(app.url, adminToken);
   return {
     ...app,
+    adminToken,
     async stop() {
+      adminTokens.delete(app.url);
       await app.stop();
       if (!env.FILES_DIR) await rm(config.files.dir, { recursive: true, force: true });
     },
     ocppUrl: app.url.replace(/^http/, 'ws') + '/ocpp',
     gql: (query, variables) => gql(app.url, query, variables),
+    gqlAs: (credential, query, variables) => gql(app.url, query, variables, credential),
   };
 }
 
-export async function gql<T = any>(url: string, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>> {
+/**
+ * A GraphQL request over HTTP. `credential` undefined: as the app's admin; null: anonymous;
+ * otherwise sent as `Authorization: Bearer <credential>`.
+ */
+export async function gql<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  credential?: string | null,
+): Promise<GqlResponse<T>> {
+  const token = credential === undefined ? adminTokens.get(url) : credential;
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as GqlResponse<T>;
@@ -80,12 +118,15 @@ export async function subscribe<T = any>(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
+  credential?: string | null,
 ): Promise<Subscription<T>> {
+  const token = credential === undefined ? adminTokens.get(url) : credential;
   const client: Client = createClient({
     url: `${url.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: false,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
   });
   const received: T[] = [];
   const waiters: { match: (e: T) => boolean; resolve: (e: T) => void }[] = [];
@@ -172,4 +213,56 @@ export async function anIdToken(
     { input: { value, type: 'RFID', ...overrides } },
   );
   return dataOf(res).issueIdToken;
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** A driver who signed up through the API, logged in. */
+export async function aDriver(app: TestApp, name = 'Test Driver'): Promise<TestUser> {
+  const email = `${uniqueId('driver').toLowerCase()}@example.test`;
+  const password = 'driver-password-1';
+  const res = await app.gqlAs<{ signUp: { accessToken: string; refreshToken: string; user: { id: string } } }>(
+    null,
+    `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken refreshToken user { id } } }`,
+    { input: { email, password, name } },
+  );
+  const { accessToken, refreshToken, user } = dataOf(res).signUp;
+  return { id: user.id, email, password, accessToken, refreshToken };
+}
+
+export async function anOrganisation(app: TestApp, name = uniqueId('Operator')): Promise<{ id: string; name: string }> {
+  const res = await app.gql<{ createOrganisation: { id: string; name: string } }>(
+    `mutation($name: String!) { createOrganisation(name: $name) { id name } }`,
+    { name },
+  );
+  return dataOf(res).createOrganisation;
+}
+
+/** Operator staff of `organisationId` (a new organisation when not given), created by the admin and logged in. */
+export async function anOperator(app: TestApp, organisationId?: string): Promise<TestUser & { organisationId: string }> {
+  const orgId = organisationId ?? (await anOrganisation(app)).id;
+  const email = `${uniqueId('operator').toLowerCase()}@example.test`;
+  const password = 'operator-password-1';
+  const created = await app.gql<{ createUser: { id: string } }>(
+    `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
+    { input: { name: 'Operator Staff', email, password, role: 'OPERATOR', organisationId: orgId } },
+  );
+  const { id } = dataOf(created).createUser;
+  const { accessToken, refreshToken } = await logIn(app, email, password);
+  return { id, email, password, accessToken, refreshToken, organisationId: orgId };
+}
+
+export async function logIn(app: TestApp, email: string, password: string): Promise<{ accessToken: string; refreshToken: string }> {
+  const res = await app.gqlAs<{ login: { accessToken: string; refreshToken: string } }>(
+    null,
+    `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }`,
+    { e: email, p: password },
+  );
+  return dataOf(res).login;
 }

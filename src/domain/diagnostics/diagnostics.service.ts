@@ -13,7 +13,7 @@ import { StationError } from '../stations/station.errors.js';
 import type { AfterCommit } from '../stations/station-observer.js';
 import type { StationService } from '../stations/station.service.js';
 import { StationCallFailed, type StationMaintenance } from '../station-maintenance.js';
-import { newUploadToken, tokenMatches } from '../upload-token.js';
+import { newSecretToken, tokenMatches } from '../secret-token.js';
 import { DiagnosticsRequestSchema, type DiagnosticsRequest } from './diagnostics-request.entity.js';
 import {
   ATTRIBUTABLE_DIAGNOSTICS_STATUSES,
@@ -83,7 +83,7 @@ export class DiagnosticsService {
     const em = this.orm.em.fork();
     const station = await em.findOne(StationSchema, { identity });
     if (!station) throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
-    const { token, hash } = newUploadToken();
+    const { token, hash } = newSecretToken();
     const request = await em.transactional(async (tx) => {
       // A station works on one diagnostics request at a time: a new one replaces any still open.
       for (const open of await tx.find(DiagnosticsRequestSchema, { station, status: { $in: [...OPEN_DIAGNOSTICS_STATUSES] } })) {

@@ -15,7 +15,7 @@ import { StationError } from '../stations/station.errors.js';
 import type { AfterCommit } from '../stations/station-observer.js';
 import type { StationService } from '../stations/station.service.js';
 import { StationCallFailed, type StationMaintenance } from '../station-maintenance.js';
-import { newUploadToken, tokenMatches } from '../upload-token.js';
+import { newSecretToken, tokenMatches } from '../secret-token.js';
 import { FirmwareFileSchema, type FirmwareFile } from './firmware-file.entity.js';
 import { FirmwareJobSchema, type FirmwareJob } from './firmware-job.entity.js';
 import { FirmwareRolloutSchema, type FirmwareRollout } from './firmware-rollout.entity.js';
@@ -205,7 +205,7 @@ export class FirmwareService {
         createdAt: now,
       });
       const jobs = data.stationIdentities.map((identity) => {
-        const token = file ? newUploadToken() : null;
+        const token = file ? newSecretToken() : null;
         const job = tx.create(FirmwareJobSchema, {
           id: randomUUID(),
           rollout,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { StationSchema } from '../stations/station.entity.js';
 import { IdTokenSchema } from '../users/id-token.entity.js';
+import { UserSchema } from '../users/user.entity.js';
 
 export const SESSION_STATUSES = ['ACTIVE', 'COMPLETED'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -22,6 +23,8 @@ export const ChargingSessionSchema = defineEntity({
     connectorId: p.integer(),
     idTag: p.string().length(64),
     idToken: p.manyToOne(IdTokenSchema).nullable().deleteRule('set null'),
+    // The token's owner when the session started: whose session (and bill) it is.
+    user: p.manyToOne(UserSchema).nullable().deleteRule('set null'),
     authorizationStatus: p.enum([...AUTHORIZATION_STATUSES]),
     status: p.enum([...SESSION_STATUSES]).default('ACTIVE'),
     reservationId: p.integer().nullable(),
@@ -45,6 +48,7 @@ export const ChargingSessionSchema = defineEntity({
     { properties: ['station', 'startedAt'] },
     { properties: ['status'] },
     { properties: ['idTag', 'status'] },
+    { properties: ['user', 'startedAt'] },
   ],
   // A retried StartTransaction (same connector, tag, time and meter) is the same session.
   uniques: [{ properties: ['station', 'connectorId', 'idTag', 'startedAt', 'meterStartWh'] }],

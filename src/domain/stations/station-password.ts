@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { hash, verify, type Options } from '@node-rs/argon2';
+import { hashPassword, verifyPassword } from '../password-hashing.js';
 import { z } from 'zod';
 
 // OCPP 2.0.1 (A00, BasicAuthPassword) and the 1.6 security whitepaper: the Basic auth
@@ -15,21 +15,10 @@ export function generateStationPassword(): string {
   return randomBytes(16).toString('hex');
 }
 
-// argon2id at OWASP's baseline (19 MiB, 2 passes, 1 lane): about 15 ms per check on one core.
-// Chargers reconnect in bursts, so checks are also cached (see charger-auth.service.ts).
-const ARGON2: Options = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
-
-export function hashStationPassword(password: string): Promise<string> {
-  return hash(password, ARGON2);
-}
-
-export async function verifyStationPassword(passwordHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(passwordHash, password);
-  } catch {
-    return false; // a hash we cannot parse matches nothing
-  }
-}
+// Checks cost an argon2id run; chargers reconnect in bursts, so they are also cached
+// (see charger-auth.service.ts).
+export const hashStationPassword = hashPassword;
+export const verifyStationPassword = verifyPassword;
 
 // Keyed per process, so fingerprints kept in memory are useless anywhere else.
 const fingerprintKey = randomBytes(32);

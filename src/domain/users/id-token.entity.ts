@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { OrganisationSchema } from '../organisations/organisation.entity.js';
 import { UserSchema } from './user.entity.js';
 
 export const ID_TOKEN_TYPES = ['RFID', 'APP', 'KEY_CODE', 'MAC_ADDRESS', 'EMAID', 'CENTRAL', 'LOCAL'] as const;
@@ -22,6 +23,8 @@ export const IdTokenSchema = defineEntity({
     parentIdTag: p.string().length(64).nullable(),
     label: p.string().length(100).nullable(),
     user: p.manyToOne(UserSchema).nullable().deleteRule('set null'),
+    // The operator that issued it (null: issued by an admin or created by its driver).
+    organisation: p.manyToOne(OrganisationSchema).nullable().deleteRule('set null'),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -1,7 +1,14 @@
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { EMAIL, PASSWORD } from '../accounts/account.service.js';
+import { ROLES, type Role } from '../accounts/permissions.js';
+import type { Viewer, Visibility } from '../accounts/viewer.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
+import { OrganisationSchema } from '../organisations/organisation.entity.js';
+import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
+import { hashPassword } from '../password-hashing.js';
 import { UserSchema, type User } from './user.entity.js';
 import { UsersError } from './users.errors.js';
 
@@ -9,25 +16,56 @@ export interface UserView {
   id: string;
   name: string;
   email: string | null;
+  role: Role;
+  organisationId: string | null;
+  disabled: boolean;
   createdAt: string;
 }
 
-const createInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  email: z.string().trim().toLowerCase().email().max(320).nullish(),
-});
+const createInput = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    email: EMAIL.nullish(),
+    role: z.enum(ROLES).default('DRIVER'),
+    organisationId: z.string().uuid().nullish(),
+    // Optional: without one the person sets theirs through a password reset.
+    password: PASSWORD.nullish(),
+  })
+  .superRefine((u, ctx) => {
+    if (u.role === 'OPERATOR' && !u.organisationId) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['organisationId'], message: 'operators belong to an organisation' });
+    }
+    if (u.role !== 'OPERATOR' && u.organisationId) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['organisationId'], message: 'only operators belong to an organisation' });
+    }
+  });
 
 export type CreateUserInput = z.input<typeof createInput>;
 
 const invalidUser = (message: string, field: string) => new UsersError('INVALID_USER_INPUT', message, { field });
 
 export class UserService {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly audit: AuditService,
+  ) {}
 
-  async create(input: CreateUserInput): Promise<UserView> {
+  /** An account made by an admin: staff, or a driver the operator's desk signs up. */
+  async create(input: CreateUserInput, actor: Viewer): Promise<UserView> {
     const data = parseInput(createInput, input, invalidUser);
     const em = this.orm.em.fork();
-    const user = em.create(UserSchema, { name: data.name, email: data.email ?? null });
+    if (data.organisationId && !(await em.findOne(OrganisationSchema, { id: data.organisationId }))) {
+      throw new UsersError('INVALID_USER_INPUT', `no organisation with id ${data.organisationId}`, { field: 'organisationId' });
+    }
+    const user = em.create(UserSchema, {
+      name: data.name,
+      email: data.email ?? null,
+      passwordHash: data.password ? await hashPassword(data.password) : null,
+      role: data.role,
+      organisation: data.organisationId ?? null,
+      tokenVersion: 0,
+      disabledAt: null,
+    });
     try {
       await em.flush();
     } catch (err) {
@@ -36,16 +74,115 @@ export class UserService {
       }
       throw err;
     }
+    await this.audit.record('USER_CREATED', {
+      actorUserId: actor.kind === 'user' ? actor.userId : null,
+      actorLabel: actor.label,
+      subject: user.email ?? user.id,
+      organisationId: data.organisationId ?? null,
+      details: { role: data.role },
+    });
     return toUserView(user);
   }
 
-  async get(id: string): Promise<UserView | null> {
+  /** Changes a person's role (and organisation); their access tokens follow at the next request. */
+  async setRole(userId: string, role: Role, organisationId: string | null, actor: Viewer): Promise<UserView> {
+    const data = parseInput(
+      createInput.innerType().pick({ role: true, organisationId: true }).superRefine((u, ctx) => {
+        if ((u.role === 'OPERATOR') !== Boolean(u.organisationId)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['organisationId'], message: 'operators, and only operators, belong to an organisation' });
+        }
+      }),
+      { role, organisationId },
+      invalidUser,
+    );
+    const em = this.orm.em.fork();
+    const user = isUuid(userId) ? await em.findOne(UserSchema, { id: userId }) : null;
+    if (!user) throw new UsersError('USER_NOT_FOUND', `no user with id ${userId}`);
+    if (data.organisationId && !(await em.findOne(OrganisationSchema, { id: data.organisationId }))) {
+      throw new UsersError('INVALID_USER_INPUT', `no organisation with id ${data.organisationId}`, { field: 'organisationId' });
+    }
+    const before = { role: user.role, organisationId: idOf(user.organisation) };
+    user.role = data.role;
+    user.organisation = (data.organisationId ?? null) as never;
+    await em.flush();
+    await this.audit.record('ROLE_CHANGED', {
+      actorUserId: actor.kind === 'user' ? actor.userId : null,
+      actorLabel: actor.label,
+      subject: user.email ?? user.id,
+      organisationId: data.organisationId ?? before.organisationId,
+      details: { before, after: { role: data.role, organisationId: data.organisationId ?? null } },
+    });
+    return toUserView(user);
+  }
+
+  async setDisabled(userId: string, disabled: boolean): Promise<UserView> {
+    const em = this.orm.em.fork();
+    const user = isUuid(userId) ? await em.findOne(UserSchema, { id: userId }) : null;
+    if (!user) throw new UsersError('USER_NOT_FOUND', `no user with id ${userId}`);
+    user.disabledAt = disabled ? (user.disabledAt ?? new Date()) : null;
+    await em.flush();
+    return toUserView(user);
+  }
+
+  async get(id: string, visibility: Visibility): Promise<UserView | null> {
     if (!isUuid(id)) return null;
-    const user = await this.orm.em.fork().findOne(UserSchema, { id });
+    const em = this.orm.em.fork();
+    const user = await em.findOne(UserSchema, { id, ...(await this.visibleWhere(visibility)) });
     return user ? toUserView(user) : null;
+  }
+
+  async list(page: PageRequest, visibility: Visibility, filter: { role?: Role | null } = {}): Promise<Page<UserView>> {
+    const em = this.orm.em.fork();
+    const where: Record<string, unknown> = { ...(await this.visibleWhere(visibility)) };
+    if (filter.role) where.role = filter.role;
+    if (page.after) {
+      const after = decodeCursor(page.after, z.tuple([z.string(), z.string()]));
+      if (!after) throw invalidUser('after is not a valid cursor', 'after');
+      where.$and = [{ $or: [{ createdAt: { $gt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { $gt: after[1] } }] }];
+    }
+    const rows = await em.find(UserSchema, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: page.first + 1 });
+    return toPage(rows, page.first, toUserView, (u) => encodeCursor([u.createdAt.toISOString(), u.id]));
+  }
+
+  /**
+   * Drivers see themselves; operators their own staff and the drivers who hold a token their
+   * organisation issued or charged at one of its stations; admins everyone.
+   */
+  private async visibleWhere(visibility: Visibility): Promise<Record<string, unknown>> {
+    switch (visibility.kind) {
+      case 'all':
+        return {};
+      case 'driver':
+        return { id: visibility.userId };
+      case 'none':
+        return { id: null };
+      case 'organisation': {
+        const rows: { id: string }[] = await this.orm.em.getConnection().execute(
+          `select u.id from app_user u where u.organisation_id = ?
+             or exists (select 1 from id_token t where t.user_id = u.id and t.organisation_id = ?)
+             or exists (select 1 from charging_session s join station st on st.id = s.station_id
+                        where s.user_id = u.id and st.organisation_id = ?)`,
+          [visibility.organisationId, visibility.organisationId, visibility.organisationId],
+        );
+        return { id: { $in: rows.map((r) => r.id) } };
+      }
+    }
   }
 }
 
-function toUserView(u: User): UserView {
-  return { id: u.id, name: u.name, email: u.email ?? null, createdAt: u.createdAt.toISOString() };
+function idOf(ref: unknown): string | null {
+  if (!ref) return null;
+  return typeof ref === 'string' ? ref : (ref as { id: string }).id;
+}
+
+export function toUserView(u: User): UserView {
+  return {
+    id: u.id,
+    name: u.name,
+    email: u.email ?? null,
+    role: u.role,
+    organisationId: idOf(u.organisation),
+    disabled: u.disabledAt != null,
+    createdAt: u.createdAt.toISOString(),
+  };
 }

@@ -1,4 +1,4 @@
-import { API_ACTOR, type Actor } from '../../domain/actor.js';
+import type { Actor } from '../../domain/actor.js';
 import { CHARGING_LIMIT_STATUSES } from '../../domain/operations/charging-limit.entity.js';
 import {
   CHARGING_LIMIT_SCOPES,
@@ -36,7 +36,7 @@ import { StationRef } from './station.js';
 // (STATION_OFFLINE, STATION_TIMEOUT, STATION_ERROR, with extensions.commandId), and recorded.
 
 /** Who is asking: set by authentication when there is one. */
-const actorOf = (ctx: GraphQLContext): Actor => ctx.actor ?? API_ACTOR;
+const actorOf = (ctx: GraphQLContext): Actor => ctx.actor;
 
 const StationCommandKindEnum = builder.enumType('StationCommandKind', { values: STATION_COMMAND_KINDS });
 const StationCommandStatusEnum = builder.enumType('StationCommandStatus', {

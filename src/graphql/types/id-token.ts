@@ -26,7 +26,7 @@ export const IdTokenRef = builder.objectRef<IdTokenView>('IdToken').implement({
     user: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (token, _args, ctx) => (token.userId ? ctx.services.users.get(token.userId) : null),
+      resolve: (token, _args, ctx) => (token.userId ? ctx.services.users.get(token.userId, ctx.visibility) : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

@@ -1,9 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-// Chargers can only be given a URL, so the credential for an upload or a download is a random
-// token inside it. Only its hash is stored: a database dump does not open anyone's upload.
+// Random bearer secrets: upload and download URLs given to chargers, refresh tokens, password
+// reset tokens, API keys. Only their SHA-256 is stored: a database dump opens nothing. (They are
+// 256 random bits, so a fast hash is enough; passwords, chosen by people, get argon2id.)
 
-export function newUploadToken(): { token: string; hash: string } {
+export function newSecretToken(): { token: string; hash: string } {
   const token = randomBytes(32).toString('base64url');
   return { token, hash: hashToken(token) };
 }
