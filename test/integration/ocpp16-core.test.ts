@@ -75,7 +75,8 @@ describe('Authorize', () => {
 
   it('matches idTags case-insensitively, as OCPP CiString requires', async () => {
     const { charger } = await aBootedCharger();
-    const tag = await anIdToken(app, { value: uniqueId('abc').toLowerCase().slice(0, 20) });
+    // Not a card UID (those are normalised to upper-case hex when issued): kept as given.
+    const tag = await anIdToken(app, { value: uniqueId('abc').toLowerCase().slice(0, 20), type: 'CENTRAL' });
     expect((await charger.call('Authorize', { idTag: tag.value.toUpperCase() })).idTagInfo.status).toBe('Accepted');
   });
 

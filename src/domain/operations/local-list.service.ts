@@ -1,8 +1,9 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { ALL, type Visibility } from '../accounts/viewer.js';
 import type { Actor } from '../actor.js';
 import { parseInput } from '../input.js';
-import type { IdTokenService } from '../users/id-token.service.js';
+import type { IdTokenView } from '../users/id-token.service.js';
 import type { CommandRunner } from './command-runner.js';
 import { LOCAL_LIST_MODES, type LocalListMode, type ResultOf } from './command.types.js';
 import { listContentOf, localListUpdate } from './local-list-diff.js';
@@ -10,24 +11,30 @@ import { StationLocalListSchema, type StationLocalList } from './local-list.enti
 import { invalidCommand, OperationsError } from './operations.errors.js';
 import type { CommandOutcome, LocalListView } from './operations.types.js';
 
+/** Which tokens may charge at a station now: its access list's business (src/domain/access). */
+export interface AllowedTokens {
+  allowedTokens(stationId: string): Promise<Pick<IdTokenView, 'value' | 'expiresAt' | 'parentIdTag'>[]>;
+}
+
 /**
- * A station's local authorization list, built from the tokens allowed to charge there (for
- * now: every active token). We track the version and content the station holds, so that a
- * differential update sends only what changed.
+ * A station's local authorization list, built from the tokens allowed to charge there (a
+ * restricted station: only those its access list names). We track the version and content the
+ * station holds, so that a differential update sends only what changed.
  */
 export class LocalListService {
   constructor(
     private readonly orm: MikroORM,
     private readonly runner: CommandRunner,
-    private readonly tokens: IdTokenService,
+    private readonly allowed: AllowedTokens,
   ) {}
 
   /** Asks the station for its list version and keeps it; a version we did not send means its content is unknown. */
   async fetchVersion(
     actor: Actor,
     identity: string,
+    visibility: Visibility = ALL,
   ): Promise<CommandOutcome<ResultOf<'GET_LOCAL_LIST_VERSION'>> & { list: LocalListView }> {
-    const station = await this.runner.target(identity);
+    const station = await this.runner.target(identity, visibility);
     const outcome = await this.runner.run(actor, station, { kind: 'GET_LOCAL_LIST_VERSION' });
     const { version } = outcome.result;
     const em = this.orm.em.fork();
@@ -45,9 +52,10 @@ export class LocalListService {
     actor: Actor,
     identity: string,
     mode: LocalListMode,
+    visibility: Visibility = ALL,
   ): Promise<CommandOutcome<ResultOf<'SEND_LOCAL_LIST'>> & { list: LocalListView; sent: number }> {
     const updateMode = parseInput(z.enum(LOCAL_LIST_MODES), mode, (m) => invalidCommand(m, 'mode'));
-    const station = await this.runner.target(identity);
+    const station = await this.runner.target(identity, visibility);
     const em = this.orm.em.fork();
     const state = await this.state(em, station.id);
     if (updateMode === 'DIFFERENTIAL' && (!state.inSync || state.version === null)) {
@@ -57,7 +65,7 @@ export class LocalListService {
         { field: 'mode' },
       );
     }
-    const desired = listContentOf(await this.tokens.allowedTokens());
+    const desired = listContentOf(await this.allowed.allowedTokens(station.id));
     const entries = localListUpdate(state.entries, desired, updateMode);
     const version = Math.max(state.version ?? 0, 0) + 1;
     const outcome = await this.runner.run(actor, station, { kind: 'SEND_LOCAL_LIST', version, mode: updateMode, entries });

@@ -6,7 +6,8 @@ import { UserSchema } from './user.entity.js';
 export const ID_TOKEN_TYPES = ['RFID', 'APP', 'KEY_CODE', 'MAC_ADDRESS', 'EMAID', 'CENTRAL', 'LOCAL'] as const;
 export type IdTokenType = (typeof ID_TOKEN_TYPES)[number];
 
-export const ID_TOKEN_STATUSES = ['ACTIVE', 'BLOCKED', 'EXPIRED'] as const;
+// LOST: reported lost by its holder or staff; refused like BLOCKED (OCPP has no "lost").
+export const ID_TOKEN_STATUSES = ['ACTIVE', 'BLOCKED', 'EXPIRED', 'LOST'] as const;
 export type IdTokenStatus = (typeof ID_TOKEN_STATUSES)[number];
 
 export const IdTokenSchema = defineEntity({
@@ -22,12 +23,19 @@ export const IdTokenSchema = defineEntity({
     expiresAt: p.datetime().nullable(),
     parentIdTag: p.string().length(64).nullable(),
     label: p.string().length(100).nullable(),
+    // The number printed on a card an operator hands out; with the UID it proves possession when
+    // a driver claims the card.
+    printedNumber: p.string().length(64).nullable(),
+    // Parallel sessions this token may have; null: the configured default (0: no limit).
+    maxConcurrentSessions: p.smallint().nullable(),
     user: p.manyToOne(UserSchema).nullable().deleteRule('set null'),
     // The operator that issued it (null: issued by an admin or created by its driver).
     organisation: p.manyToOne(OrganisationSchema).nullable().deleteRule('set null'),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
+  // A driver's tokens; an operator's tokens in list order.
+  indexes: [{ properties: ['user'] }, { properties: ['organisation', 'lookupKey'] }],
 });
 
 export type IdToken = InferEntity<typeof IdTokenSchema>;

@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { EMAIL, PASSWORD } from '../accounts/account.service.js';
+import { EMAIL, PASSWORD } from '../accounts/account-input.js';
 import { ROLES, type Role } from '../accounts/permissions.js';
 import type { Viewer, Visibility } from '../accounts/viewer.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -127,18 +127,18 @@ export class UserService {
   async get(id: string, visibility: Visibility): Promise<UserView | null> {
     if (!isUuid(id)) return null;
     const em = this.orm.em.fork();
-    const user = await em.findOne(UserSchema, { id, ...(await this.visibleWhere(visibility)) });
+    const user = await em.findOne(UserSchema, { $and: [{ id }, await this.visibleWhere(visibility)] });
     return user ? toUserView(user) : null;
   }
 
   async list(page: PageRequest, visibility: Visibility, filter: { role?: Role | null } = {}): Promise<Page<UserView>> {
     const em = this.orm.em.fork();
-    const where: Record<string, unknown> = { ...(await this.visibleWhere(visibility)) };
+    const where: Record<string, unknown> = { $and: [await this.visibleWhere(visibility)] };
     if (filter.role) where.role = filter.role;
     if (page.after) {
       const after = decodeCursor(page.after, z.tuple([z.string(), z.string()]));
       if (!after) throw invalidUser('after is not a valid cursor', 'after');
-      where.$and = [{ $or: [{ createdAt: { $gt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { $gt: after[1] } }] }];
+      (where.$and as unknown[]).push({ $or: [{ createdAt: { $gt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { $gt: after[1] } }] });
     }
     const rows = await em.find(UserSchema, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: page.first + 1 });
     return toPage(rows, page.first, toUserView, (u) => encodeCursor([u.createdAt.toISOString(), u.id]));

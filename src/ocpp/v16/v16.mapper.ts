@@ -82,6 +82,8 @@ const AUTHORIZATION: Record<AuthorizationStatus, IdTagInfo['status']> = {
   // 1.6 has no status for "reserved for someone else"; Invalid is "not allowed for charging"
   // without claiming the token is blocked or expired.
   RESERVED: 'Invalid',
+  // Likewise "not at this station" (2.0.1's NotAtThisLocation) is Invalid in 1.6.
+  NOT_ALLOWED_HERE: 'Invalid',
 };
 
 export function toBootInfo(p: BootNotificationRequest): BootInfo {
@@ -160,7 +162,7 @@ function toSamples(meterValues: MeterValue[]): SampledValue[] {
   return out;
 }
 
-export function toIdTagInfo(result: AuthorizationResult): IdTagInfo {
+export function toIdTagInfo(result: Pick<AuthorizationResult, 'status' | 'expiresAt' | 'parentIdTag'> & Partial<AuthorizationResult>): IdTagInfo {
   const info: IdTagInfo = { status: AUTHORIZATION[result.status] };
   if (result.expiresAt) info.expiryDate = result.expiresAt.toISOString();
   if (result.parentIdTag) info.parentIdTag = result.parentIdTag.slice(0, 20);
