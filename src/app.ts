@@ -12,6 +12,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { AccessTokens, resolveJwtSecret } from './domain/accounts/access-tokens.js';
 import { AccountService } from './domain/accounts/account.service.js';
 import { ApiKeyService } from './domain/accounts/api-key.service.js';
+import { StationAccessService } from './domain/access/station-access.service.js';
 import { AuditService } from './domain/audit/audit.service.js';
 import { OrganisationService } from './domain/organisations/organisation.service.js';
 import { ChargingLimitService } from './domain/operations/charging-limit.service.js';
@@ -37,7 +38,7 @@ import { contextFor, type AppServices, type GraphQLContext } from './graphql/con
 import { authenticate, credentialOf, type Authentication } from './http/authenticate.js';
 import { maskError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
-import { openFileAccess } from './http/file-access.js';
+import { bearerFileAccess } from './http/file-access.js';
 import { createFileRoutes } from './http/file-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStationLink } from './ocpp/command-link.js';
@@ -86,7 +87,8 @@ async function listen(
   const monitoring = new MonitoringService(database.orm, events);
   const stations = new StationService(database.orm, events, { autoRegister: config.ocpp.autoRegister, nodeId: config.nodeId }, audit, monitoring);
   const chargerAuth = new ChargerAuthService(stations, audit, { allowUnsecured: config.ocpp.allowUnsecured }, log);
-  const tokens = new IdTokenService(database.orm, { allowConcurrentTx: config.authorization.allowConcurrentTx });
+  const access = new StationAccessService(database.orm, audit);
+  const tokens = new IdTokenService(database.orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const reservationBook = new ReservationBook(database.orm);
   const sessions = new SessionService(database.orm, events, stations, tokens, writer, reservationBook);
@@ -179,12 +181,13 @@ async function listen(
     stations,
     sessions,
     tokens,
+    access,
     users,
     events,
     commands: new StationCommandService(runner, tokens, sessions, monitoring),
     configuration: new StationConfigurationService(database.orm, runner),
     reservations: new ReservationService(runner, reservationBook, tokens),
-    localLists: new LocalListService(database.orm, runner, tokens),
+    localLists: new LocalListService(database.orm, runner, access),
     chargingLimits: new ChargingLimitService(database.orm, runner),
     monitoring,
     diagnostics,
@@ -206,8 +209,10 @@ async function listen(
     landingPage: false,
   });
 
-  // The access policy is the one place operator file endpoints are authorised.
-  const fileRoutes = createFileRoutes({ diagnostics, firmware, access: openFileAccess, log });
+  // The access policy is the one place operator file endpoints are authorised: the same
+  // credentials as the GraphQL API, and each file only for whoever operates its station.
+  const fileAccess = bearerFileAccess(services, (req) => requestOrigin(req, config.trustProxy).remoteAddress);
+  const fileRoutes = createFileRoutes({ diagnostics, firmware, access: fileAccess, log });
 
   const onRequest: RequestListener = (req, res) => {
     if (fileRoutes(req, res)) return;

@@ -29,7 +29,10 @@ const envSchema = z.object({
   OCPP_HEARTBEAT_INTERVAL: seconds.default(300),
   OCPP_PING_INTERVAL: seconds.default(30),
   OCPP_CALL_TIMEOUT: seconds.default(30),
-  AUTH_ALLOW_CONCURRENT_TX: bool.default('false'),
+  // Sessions one id token may have at once (a token may override it); 0: no limit.
+  AUTH_MAX_CONCURRENT_SESSIONS: z.coerce.number().int().min(0).max(1000).default(1),
+  // Replaced by AUTH_MAX_CONCURRENT_SESSIONS; kept only to say so instead of silently ignoring it.
+  AUTH_ALLOW_CONCURRENT_TX: z.string().optional(),
   // Signs access tokens (HS256). Required with DATABASE_URL; the embedded default generates one.
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_EMAIL: z.string().email().optional(),
@@ -64,6 +67,13 @@ const envSchema = z.object({
     const missing = e.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL';
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: [missing], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
   }
+  if (e.AUTH_ALLOW_CONCURRENT_TX !== undefined) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['AUTH_ALLOW_CONCURRENT_TX'],
+      message: 'replaced by AUTH_MAX_CONCURRENT_SESSIONS (sessions per token at once; 0: no limit)',
+    });
+  }
   // A secret made up on the spot would log everyone out on each restart, and differ per node.
   if (e.DATABASE_URL && !e.JWT_SECRET) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['JWT_SECRET'], message: 'required when DATABASE_URL is set (e.g. `openssl rand -base64 48`)' });
@@ -92,7 +102,8 @@ export interface Config {
     pingIntervalMs: number;
     callTimeoutMs: number;
   };
-  authorization: { allowConcurrentTx: boolean };
+  /** Sessions one id token may have at once unless the token says otherwise; 0: no limit. */
+  authorization: { maxConcurrentSessions: number };
   auth: {
     /** The secret itself, or (embedded default only) the file it is generated into once. */
     jwtSecret: { value: string } | { generatedFile: string };
@@ -142,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pingIntervalMs: e.OCPP_PING_INTERVAL * 1000,
       callTimeoutMs: e.OCPP_CALL_TIMEOUT * 1000,
     },
-    authorization: { allowConcurrentTx: e.AUTH_ALLOW_CONCURRENT_TX },
+    authorization: { maxConcurrentSessions: e.AUTH_MAX_CONCURRENT_SESSIONS },
     auth: {
       jwtSecret: e.JWT_SECRET
         ? { value: e.JWT_SECRET }

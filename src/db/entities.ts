@@ -1,3 +1,4 @@
+import { StationAccessGrantSchema } from '../domain/access/station-access-grant.entity.js';
 import { ApiKeySchema } from '../domain/accounts/api-key.entity.js';
 import { PasswordResetSchema } from '../domain/accounts/password-reset.entity.js';
 import { RefreshTokenSchema } from '../domain/accounts/refresh-token.entity.js';
@@ -37,6 +38,7 @@ export const entities = [
   PasswordResetSchema,
   ApiKeySchema,
   IdTokenSchema,
+  StationAccessGrantSchema,
   ChargingSessionSchema,
   MeterSampleSchema,
   AuditEventSchema,

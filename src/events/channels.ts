@@ -6,10 +6,14 @@ import type { ConnectorErrorCode, ConnectorStatus } from '../domain/stations/sta
 
 // The typed map of every event the system publishes. Events are small JSON objects
 // (ids, numbers, ISO timestamps), never entities, so they cross Redis unchanged.
+// Every event names the organisation of its station (and a session's events its driver), so a
+// subscription passes on only what its subscriber may see without reading the database.
 
 export interface StationStatusEvent {
   stationId: string;
   stationIdentity: string;
+  /** The station's operator; null for stations only admins operate. */
+  organisationId: string | null;
   /** What changed: a connector's status, the socket coming or going, or a boot. */
   kind: 'CONNECTOR_STATUS' | 'CONNECTION' | 'BOOT';
   /** Null for connection and boot events; 0 is the station itself. */
@@ -36,6 +40,9 @@ export interface MeterSampleEvent {
 export interface MeterValuesEvent {
   stationId: string;
   stationIdentity: string;
+  organisationId: string | null;
+  /** The driver whose session it is; null outside a session or for a session of no known driver. */
+  userId: string | null;
   connectorId: number;
   sessionId: string | null;
   transactionId: number | null;
@@ -50,6 +57,10 @@ export interface SessionView {
   transactionId: number;
   stationId: string;
   stationIdentity: string;
+  /** The station's operator. */
+  organisationId: string | null;
+  /** The driver whose session it is (the token's owner when it started). */
+  userId: string | null;
   connectorId: number;
   idTag: string;
   idTokenId: string | null;

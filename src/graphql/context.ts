@@ -1,3 +1,4 @@
+import type { StationAccessService } from '../domain/access/station-access.service.js';
 import type { AccountService, RequestMeta } from '../domain/accounts/account.service.js';
 import type { ApiKeyService } from '../domain/accounts/api-key.service.js';
 import { actorOf, visibilityOf, type Viewer, type Visibility } from '../domain/accounts/viewer.js';
@@ -27,6 +28,7 @@ export interface AppServices {
   stations: StationService;
   sessions: SessionService;
   tokens: IdTokenService;
+  access: StationAccessService;
   users: UserService;
   monitoring: MonitoringService;
   diagnostics: DiagnosticsService;

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { AccessErrorCode } from '../domain/access/access.errors.js';
 import type { AccountsErrorCode } from '../domain/accounts/accounts.errors.js';
 import { DomainError } from '../domain/domain-error.js';
 import type { OperationsErrorCode } from '../domain/operations/operations.errors.js';
@@ -17,7 +18,8 @@ type KnownCode =
   | OperationsErrorCode
   | MonitoringErrorCode
   | DiagnosticsErrorCode
-  | FirmwareErrorCode;
+  | FirmwareErrorCode
+  | AccessErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -81,7 +83,20 @@ function publicCode(code: KnownCode): string {
     case 'ORGANISATION_NOT_FOUND':
       return 'NOT_FOUND';
     case 'FORBIDDEN':
+    case 'COMMAND_FORBIDDEN':
       return 'FORBIDDEN';
+    // Id tokens and station access lists.
+    case 'ID_TOKEN_ALREADY_CLAIMED':
+    case 'ID_TOKEN_NOT_CLAIMABLE':
+      return 'CONFLICT';
+    case 'INVALID_ID_TOKEN_IMPORT':
+    case 'INVALID_ACCESS_INPUT':
+      return 'BAD_USER_INPUT';
+    case 'ID_TOKEN_CLAIM_RATE_LIMITED':
+      return 'RATE_LIMITED';
+    case 'ACCESS_GRANT_NOT_FOUND':
+    case 'ACCESS_SUBJECT_NOT_FOUND':
+      return 'NOT_FOUND';
     default: {
       const unhandled: never = code;
       return unhandled;

@@ -9,6 +9,7 @@ import './types/api-key.js';
 import './types/audit.js';
 import './types/station.js';
 import './types/id-token.js';
+import './types/station-access.js';
 import './types/session.js';
 import './types/commands.js';
 import './types/monitoring.js';

@@ -1,13 +1,40 @@
 import type { IncomingMessage } from 'node:http';
+import type { AccountService } from '../domain/accounts/account.service.js';
+import type { ApiKeyService } from '../domain/accounts/api-key.service.js';
+import type { Permission } from '../domain/accounts/permissions.js';
+import { viewerCan, visibilityOf, type Viewer, type Visibility } from '../domain/accounts/viewer.js';
+import { authenticate, credentialOf } from './authenticate.js';
 
 /** The operator file endpoints. Station endpoints are authorised by the token in their URL instead. */
 export type FileAction = 'DOWNLOAD_DIAGNOSTICS' | 'UPLOAD_FIRMWARE' | 'DOWNLOAD_FIRMWARE';
 
-export type AccessVerdict = 'ALLOW' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+/**
+ * Who may use an operator file endpoint at all (401 / 403 otherwise). Which files they reach is
+ * the services' business: the `visibility` goes with every call, and another organisation's
+ * file is not found (404).
+ */
+export type FileAccess =
+  | { verdict: 'ALLOW'; viewer: Viewer; visibility: Visibility }
+  | { verdict: 'UNAUTHENTICATED' | 'FORBIDDEN' };
 
-/** Decides whether an HTTP request may use an operator file endpoint: 401 / 403 otherwise. */
-export type FileAccessPolicy = (req: IncomingMessage, action: FileAction) => AccessVerdict | Promise<AccessVerdict>;
+export type FileAccessPolicy = (req: IncomingMessage, action: FileAction) => Promise<FileAccess>;
 
-// Until operators authenticate, these endpoints are as open as the GraphQL API. Replace this
-// policy (passed in src/app.ts) with one that checks the operator's session and role.
-export const openFileAccess: FileAccessPolicy = () => 'ALLOW';
+// Any one of these. Downloading diagnostics is for those who request them and those who watch the stations.
+const NEEDS: Record<FileAction, readonly Permission[]> = {
+  DOWNLOAD_DIAGNOSTICS: ['monitoring:read', 'stations:command'],
+  UPLOAD_FIRMWARE: ['stations:command'],
+  DOWNLOAD_FIRMWARE: ['stations:command'],
+};
+
+/** `Authorization: Bearer <access token | vk_ API key>`, the same credentials as the GraphQL API. */
+export function bearerFileAccess(
+  services: { accounts: AccountService; apiKeys: ApiKeyService },
+  remoteAddress: (req: IncomingMessage) => string | null | undefined,
+): FileAccessPolicy {
+  return async (req, action) => {
+    const { viewer } = await authenticate(services, credentialOf(req.headers.authorization), remoteAddress(req));
+    if (!viewer) return { verdict: 'UNAUTHENTICATED' };
+    if (!NEEDS[action].some((permission) => viewerCan(viewer, permission))) return { verdict: 'FORBIDDEN' };
+    return { verdict: 'ALLOW', viewer, visibility: visibilityOf(viewer) };
+  };
+}

@@ -5,6 +5,7 @@ import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.servi
 import type { FirmwareService } from '../domain/firmware/firmware.service.js';
 import type { IncomingFile } from '../files/file-store.js';
 import type { Logger } from '../logger.js';
+import type { Visibility } from '../domain/accounts/viewer.js';
 import type { FileAccessPolicy, FileAction } from './file-access.js';
 import { httpProblem } from './http-errors.js';
 import { MultipartError, multipartBoundary, readMultipartFile } from './multipart-file-reader.js';
@@ -22,10 +23,12 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolea
 // Stations are given these URLs, with a token of their own, as the upload or download location:
 //   PUT|POST /diagnostics/<requestId>/<token>[/<fileName>]       the station uploads diagnostics
 //   GET|HEAD /firmware/jobs/<jobId>/<token>/<fileName>             the station downloads firmware
-// Operators (through FileAccessPolicy):
+// Operators (through FileAccessPolicy: Authorization: Bearer <access token | API key>):
 //   GET  /diagnostics/<requestId>/file                             download what a station uploaded
-//   POST /firmware[?fileName=]                                     upload firmware (raw body or multipart)
+//   POST /firmware[?fileName=][&organisationId=]                   upload firmware (raw body or multipart);
+//                                                                  organisationId: admins, for an operator
 //   GET  /firmware/<fileId>/file                                   download uploaded firmware
+// Another organisation's request or file answers 404, like one that does not exist.
 const DIAGNOSTICS_FILE = /^\/diagnostics\/([^/]+)\/file$/;
 const DIAGNOSTICS_UPLOAD = /^\/diagnostics\/([^/]+)\/([^/]+)(?:\/([^/]*))?$/;
 const FIRMWARE_JOB_DOWNLOAD = /^\/firmware\/jobs\/([^/]+)\/([^/]+)(?:\/[^/]*)?$/;
@@ -47,8 +50,9 @@ export function createFileRoutes(options: FileRoutesOptions): RouteHandler {
     if ((m = DIAGNOSTICS_FILE.exec(path)) && isRead(method)) {
       const id = segment(m[1]);
       run(async () => {
-        if (!(await allowed(req, res, access, 'DOWNLOAD_DIAGNOSTICS'))) return;
-        await sendFile(req, res, await diagnostics.openFile(id));
+        const visibility = await allowed(req, res, access, 'DOWNLOAD_DIAGNOSTICS');
+        if (!visibility) return;
+        await sendFile(req, res, await diagnostics.openFile(id, visibility));
       });
     } else if ((m = DIAGNOSTICS_UPLOAD.exec(path)) && (method === 'PUT' || method === 'POST')) {
       const [id, token, name] = [segment(m[1]), segment(m[2]), m[3] ? segment(m[3]) : null];
@@ -62,13 +66,20 @@ export function createFileRoutes(options: FileRoutesOptions): RouteHandler {
     } else if ((m = FIRMWARE_FILE.exec(path)) && isRead(method)) {
       const id = segment(m[1]);
       run(async () => {
-        if (!(await allowed(req, res, access, 'DOWNLOAD_FIRMWARE'))) return;
-        await sendFile(req, res, await firmware.openFile(id));
+        const visibility = await allowed(req, res, access, 'DOWNLOAD_FIRMWARE');
+        if (!visibility) return;
+        await sendFile(req, res, await firmware.openFile(id, visibility));
       });
     } else if (FIRMWARE_UPLOAD.test(path) && method === 'POST') {
       run(async () => {
-        if (!(await allowed(req, res, access, 'UPLOAD_FIRMWARE'))) return;
-        json(res, 201, await firmware.uploadFile(await incomingFile(req, url, null)));
+        const visibility = await allowed(req, res, access, 'UPLOAD_FIRMWARE');
+        if (!visibility) return;
+        const owner = firmwareOwner(visibility, url.searchParams.get('organisationId'));
+        if (owner === undefined) {
+          problem(req, res, 403, 'FORBIDDEN', 'you may upload firmware only for your own organisation');
+          return;
+        }
+        json(res, 201, await firmware.uploadFile(await incomingFile(req, url, null), owner));
       });
     } else {
       problem(req, res, 404, 'NOT_FOUND', `no ${method} ${path}`);
@@ -99,12 +110,26 @@ async function incomingFile(req: IncomingMessage, url: URL, nameFromPath: string
   return { fileName: url.searchParams.get('fileName') ?? nameFromPath, contentType: contentType ?? null, content: req };
 }
 
-async function allowed(req: IncomingMessage, res: ServerResponse, access: FileAccessPolicy, action: FileAction): Promise<boolean> {
-  const verdict = await access(req, action);
-  if (verdict === 'ALLOW') return true;
-  if (verdict === 'UNAUTHENTICATED') problem(req, res, 401, 'UNAUTHENTICATED', 'sign in to use this endpoint');
-  else problem(req, res, 403, 'FORBIDDEN', 'you may not use this endpoint');
-  return false;
+/** The caller's visibility when they may use the endpoint; otherwise answers 401 / 403 and returns null. */
+async function allowed(req: IncomingMessage, res: ServerResponse, access: FileAccessPolicy, action: FileAction): Promise<Visibility | null> {
+  const decision = await access(req, action);
+  if (decision.verdict === 'ALLOW') return decision.visibility;
+  if (decision.verdict === 'UNAUTHENTICATED') {
+    res.setHeader('www-authenticate', 'Bearer');
+    problem(req, res, 401, 'UNAUTHENTICATED', 'send Authorization: Bearer <access token or API key>');
+  } else {
+    problem(req, res, 403, 'FORBIDDEN', 'you may not use this endpoint');
+  }
+  return null;
+}
+
+// Whose an uploaded firmware file is: an operator's (or API key's) organisation, or the one an
+// admin names (none: the admin's own). Undefined: the caller may not upload for the one named.
+function firmwareOwner(visibility: Visibility, requested: string | null): string | null | undefined {
+  if (visibility.kind === 'organisation') {
+    return !requested || requested === visibility.organisationId ? visibility.organisationId : undefined;
+  }
+  return visibility.kind === 'all' ? requested || null : undefined;
 }
 
 // Always served as an opaque attachment: what a station or an operator uploaded is never

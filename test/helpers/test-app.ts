@@ -134,8 +134,11 @@ export async function subscribe<T = any>(
   await new Promise<void>((resolve, reject) => {
     const offConnected = client.on('connected', () => {
       offConnected();
+      offClosed();
       resolve();
     });
+    // Closed before the server acknowledged: a refused credential (4403) or a failed handshake.
+    const offClosed = client.on('closed', (event) => reject(new Error(`closed: ${(event as { code?: number }).code}`)));
     client.on('error', reject);
   });
   const dispose = client.subscribe<T>(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { openOrm } from '../../src/db/orm.js';
+import { ALL } from '../../src/domain/accounts/viewer.js';
 import { AuditService } from '../../src/domain/audit/audit.service.js';
 import { ChargerAuthService, type ChargerHandshake } from '../../src/domain/stations/charger-auth.service.js';
 import { StationService } from '../../src/domain/stations/station.service.js';
@@ -59,7 +60,7 @@ describe('ChargerAuthService', () => {
     const auth = new ChargerAuthService(stations, audit, { allowUnsecured: true }, log);
     const { identity, password } = await aStationWithPassword();
     expect(await auth.authenticate(handshake(identity, password))).toMatchObject({ admitted: true });
-    await stations.setPassword(identity, 'a-completely-new-password');
+    await stations.setPassword(identity, 'a-completely-new-password', {}, ALL);
     expect(await auth.authenticate(handshake(identity, password))).toMatchObject({ admitted: false, reason: 'WRONG_PASSWORD' });
     expect(await auth.authenticate(handshake(identity, 'a-completely-new-password'))).toMatchObject({ admitted: true });
     expect(auth.stats.passwordChecks).toBe(3);
@@ -71,7 +72,7 @@ describe('ChargerAuthService', () => {
     expect(await auth.authenticate(handshake(identity, password, true))).toMatchObject({ admitted: true, securityProfile: 2 });
     expect(await auth.authenticate(handshake(identity, 'anything-at-all-here', false))).toMatchObject({ admitted: false, reason: 'PROFILE_DOWNGRADE' });
     expect(auth.stats.passwordChecks).toBe(1);
-    expect((await stations.get(identity))?.securityProfile).toBe(2);
+    expect((await stations.get(identity, ALL))?.securityProfile).toBe(2);
   });
 
   it('sheds password checks past its queue with BUSY instead of piling up', async () => {

@@ -327,10 +327,18 @@ describe('TLS on the server itself (profile 2)', () => {
       'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
       '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'),
     ], { stdio: 'ignore' });
-    [tls, plain] = await Promise.all([
-      startTestApp({ TLS_CERT_FILE: join(dir, 'c.pem'), TLS_KEY_FILE: join(dir, 'k.pem') }),
-      startTestApp(),
-    ]);
+    // startTestApp logs the admin in with fetch, which must accept this test's self-signed certificate.
+    const rejectUnauthorized = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    try {
+      [tls, plain] = await Promise.all([
+        startTestApp({ TLS_CERT_FILE: join(dir, 'c.pem'), TLS_KEY_FILE: join(dir, 'k.pem') }),
+        startTestApp(),
+      ]);
+    } finally {
+      if (rejectUnauthorized === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = rejectUnauthorized;
+    }
   });
   afterAll(async () => {
     await Promise.all([tls?.stop(), plain?.stop()]);
@@ -344,7 +352,7 @@ describe('TLS on the server itself (profile 2)', () => {
     return new Promise((resolve, reject) => {
       const req = request(
         `${tls.url}/graphql`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, ...insecureTls },
+        { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tls.adminToken}` }, ...insecureTls },
         (res) => {
           let body = '';
           res.setEncoding('utf8');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anAnsweringCharger, callError, noAnswer, type Answer, type AnsweringCharger } from '../helpers/answering-charger.js';
 import { bootNotification, startTransaction, stopTransaction } from '../helpers/ocpp16-messages.js';
-import { aStation, anIdToken, dataOf, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { aStation, anIdToken, dataOf, startTestApp, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
 const chargers: AnsweringCharger[] = [];
@@ -144,7 +144,7 @@ describe('each command sends the 1.6 message, returns the answer and records it'
 
     expect(c.received).toEqual([{ action, payload: sent }]);
     expect(res.result).toMatchObject({ answer, accepted: status === 'ACCEPTED', ...extraExpected });
-    expect(res.result.command).toMatchObject({ action, payload: sent, status, answer, response: reply, requestedBy: 'api', errorCode: null });
+    expect(res.result.command).toMatchObject({ action, payload: sent, status, answer, response: reply, requestedBy: TEST_ADMIN.email, errorCode: null });
     expect(res.result.command.durationMs).toBeGreaterThanOrEqual(0);
     const [recorded] = await history(c.identity);
     expect(recorded).toMatchObject({ action, payload: sent, status, answer, response: reply });

@@ -94,7 +94,7 @@ describe('diagnostics end to end', () => {
         failureReason: null,
       });
 
-      const download = await fetch(done.downloadUrl);
+      const download = await fetch(done.downloadUrl, { headers: { authorization: `Bearer ${app.adminToken}` } });
       expect(download.status).toBe(200);
       expect(download.headers.get('content-type')).toBe('application/octet-stream');
       expect(download.headers.get('content-disposition')).toContain(mode.includes('raw') ? 'diag-2026.tar.gz' : 'filename="diag-2026.tar.gz"');
@@ -126,7 +126,7 @@ describe('diagnostics end to end', () => {
     const res = await fetch(location(asked[0].location), { method: 'PUT', body: new Uint8Array(randomBytes(2048)) });
     expect(res.status).toBe(status);
     expect(await requestById(request.id)).toMatchObject({ status: 'ACCEPTED', size: null, downloadUrl: null });
-    expect((await fetch(`${app.url}/diagnostics/${request.id}/file`)).status).toBe(404);
+    expect((await fetch(`${app.url}/diagnostics/${request.id}/file`, { headers: { authorization: `Bearer ${app.adminToken}` } })).status).toBe(404);
   });
 
   it('an upload over DIAGNOSTICS_MAX_BYTES is refused with 413 and stores nothing', async () => {

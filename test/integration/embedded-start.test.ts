@@ -7,6 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gql } from '../helpers/test-app.js';
 
 const root = new URL('../..', import.meta.url).pathname;
+const ADMIN = { email: 'first-admin@csms.test', password: 'first-admin-password-1' };
+
+async function adminToken(url: string): Promise<string> {
+  const res = await gql(url, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: ADMIN.email, p: ADMIN.password }, null);
+  return res.data.login.accessToken;
+}
 
 interface Running {
   child: ChildProcess;
@@ -18,7 +24,18 @@ interface Running {
 async function startServer(dataDir: string, pgPort: number): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      EMBEDDED_PG_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(pgPort),
+      LOG_LEVEL: 'info',
+      // The one thing to configure for using the API at all: its first admin.
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -55,7 +72,12 @@ describe('npm start with nothing configured', () => {
   it('runs on the embedded PostgreSQL, survives kill -9, and stops it on SIGTERM', { timeout: 120_000 }, async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'csms-embedded-'));
     const first = await startServer(dataDir, pgPort);
-    const registered = await gql(first.url, `mutation { registerStation(input: { identity: "CRASH-1", name: "Before the crash" }) { identity } }`);
+    const registered = await gql(
+      first.url,
+      `mutation { registerStation(input: { identity: "CRASH-1", name: "Before the crash" }) { identity } }`,
+      {},
+      await adminToken(first.url),
+    );
     expect(registered.data).toEqual({ registerStation: { identity: 'CRASH-1' } });
 
     // A crash leaves the PostgreSQL it spawned running, holding the port and the data directory.
@@ -63,7 +85,7 @@ describe('npm start with nothing configured', () => {
     await first.exited;
 
     const second = await startServer(dataDir, pgPort);
-    const read = await gql(second.url, `{ station(identity: "CRASH-1") { name } }`);
+    const read = await gql(second.url, `{ station(identity: "CRASH-1") { name } }`, {}, await adminToken(second.url));
     expect(read.data).toEqual({ station: { name: 'Before the crash' } });
 
     second.child.kill('SIGTERM');

@@ -25,8 +25,15 @@ const ROLLOUT = `query($id: ID!) { firmwareRollout(id: $id) {
   jobs { stationIdentity status stationStatus failureReason finishedAt }
 } }`;
 
+// The operator file endpoints take the same credentials as the API (access rules: access-rules.test.ts).
+const asAdmin = () => ({ authorization: `Bearer ${app.adminToken}` });
+
 async function uploadFirmware(bytes: Buffer, fileName = 'vl-22-2.0.0.bin') {
-  const res = await fetch(`${app.url}/firmware?fileName=${encodeURIComponent(fileName)}`, { method: 'POST', body: new Uint8Array(bytes) });
+  const res = await fetch(`${app.url}/firmware?fileName=${encodeURIComponent(fileName)}`, {
+    method: 'POST',
+    body: new Uint8Array(bytes),
+    headers: asAdmin(),
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; fileName: string; size: number; sha256: string; downloadUrl: string };
 }
@@ -171,13 +178,13 @@ describe('firmware files over HTTP', () => {
     const image = randomBytes(50_000);
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(image)]), 'vl-22-3.0.0.bin');
-    const res = await fetch(`${app.url}/firmware`, { method: 'POST', body: form });
+    const res = await fetch(`${app.url}/firmware`, { method: 'POST', body: form, headers: asAdmin() });
     expect(res.status).toBe(201);
     const file = await res.json();
     expect(file).toMatchObject({ fileName: 'vl-22-3.0.0.bin', size: image.length });
     const listed = dataOf(await app.gql(`query($id: ID!) { firmwareFile(id: $id) { fileName size downloadUrl } }`, { id: file.id })) as any;
     expect(listed.firmwareFile).toEqual({ fileName: 'vl-22-3.0.0.bin', size: image.length, downloadUrl: `${app.url}/firmware/${file.id}/file` });
-    const back = await fetch(listed.firmwareFile.downloadUrl);
+    const back = await fetch(listed.firmwareFile.downloadUrl, { headers: asAdmin() });
     expect(Buffer.from(await back.arrayBuffer()).equals(image)).toBe(true);
   });
 
@@ -186,7 +193,7 @@ describe('firmware files over HTTP', () => {
     { name: 'a file over FIRMWARE_MAX_BYTES', url: '/firmware?fileName=big.bin', body: randomBytes(512 * 1024 + 1), status: 413 },
   ])('refuses an upload with $name ($status) and keeps nothing', async ({ url, body, status }) => {
     const before = dataOf(await app.gql(`{ firmwareFiles(first: 200) { edges { node { id } } } }`)) as any;
-    const res = await fetch(`${app.url}${url}`, { method: 'POST', body: new Uint8Array(body) });
+    const res = await fetch(`${app.url}${url}`, { method: 'POST', body: new Uint8Array(body), headers: asAdmin() });
     expect(res.status).toBe(status);
     expect((await res.json()).message).toBeTruthy();
     const after = dataOf(await app.gql(`{ firmwareFiles(first: 200) { edges { node { id } } } }`)) as any;

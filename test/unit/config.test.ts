@@ -28,7 +28,13 @@ describe('loadConfig', () => {
   });
 
   it('uses DATABASE_URL and REDIS_URL when set, and treats empty values as unset', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/csms', REDIS_URL: 'redis://cache:6379', OCPP_AUTO_REGISTER: 'true', PORT: '' });
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/csms',
+      JWT_SECRET: 'x'.repeat(32),
+      REDIS_URL: 'redis://cache:6379',
+      OCPP_AUTO_REGISTER: 'true',
+      PORT: '',
+    });
     expect(c.database).toEqual({ url: 'postgres://u@db:5432/csms', poolMax: 10 });
     expect(c.redisUrl).toBe('redis://cache:6379');
     expect(c.ocpp.autoRegister).toBe(true);
@@ -55,8 +61,27 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', 'ftp://csms.example.com'],
     ['DIAGNOSTICS_MAX_BYTES', '-1'],
     ['FIRMWARE_MAX_BYTES', 'lots'],
+    ['JWT_SECRET', 'too short'],
+    ['ADMIN_EMAIL', 'not an email'],
+    ['AUTH_ACCESS_TOKEN_TTL', '0'],
   ])('refuses %s=%s with a message naming it', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [key]: value })).toThrow(key);
+  });
+
+  it('needs JWT_SECRET with DATABASE_URL (a made-up secret would differ per node and per restart)', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@db:5432/csms' })).toThrow(/JWT_SECRET/);
+    // The embedded default generates one into a file beside its data.
+    const c = loadConfig({ EMBEDDED_PG_DIR: '/srv/csms/.data/postgres' });
+    expect(c.auth.jwtSecret).toEqual({ generatedFile: '/srv/csms/.data/jwt-secret' });
+  });
+
+  it('takes the first admin from ADMIN_EMAIL and ADMIN_PASSWORD, both or neither', () => {
+    expect(() => loadConfig({ ADMIN_EMAIL: 'a@example.com' })).toThrow(/ADMIN_PASSWORD/);
+    expect(() => loadConfig({ ADMIN_PASSWORD: 'long enough' })).toThrow(/ADMIN_EMAIL/);
+    expect(loadConfig({ ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'long enough' }).auth.admin).toEqual({
+      email: 'a@example.com',
+      password: 'long enough',
+    });
   });
 });

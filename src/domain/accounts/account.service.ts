@@ -10,6 +10,7 @@ import { hashToken, newSecretToken } from '../secret-token.js';
 import { UserSchema, type User } from '../users/user.entity.js';
 import { toUserView, type UserView } from '../users/user.service.js';
 import type { AccessTokens } from './access-tokens.js';
+import { EMAIL, PASSWORD } from './account-input.js';
 import { AccountsError } from './accounts.errors.js';
 import { PasswordResetSchema } from './password-reset.entity.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -43,9 +44,6 @@ export interface AccountOptions {
   limitWindowMs: number;
 }
 
-// NIST 800-63B: at least 8 characters, long passphrases welcome, no composition rules.
-export const PASSWORD = z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters');
-export const EMAIL = z.string().trim().toLowerCase().max(320).email();
 
 const signUpInput = z.object({
   email: EMAIL,

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { FileTooLargeError, type FileStore, type IncomingFile } from '../../files/file-store.js';
+import type { Visibility } from '../accounts/viewer.js';
 import { cleanFileName } from '../file-name.js';
 import { InFlight } from '../in-flight.js';
 import { isUuid } from '../ids.js';
@@ -11,6 +12,7 @@ import type { MonitoringService } from '../monitoring/monitoring.service.js';
 import { StationSchema, type Station } from '../stations/station.entity.js';
 import { StationError } from '../stations/station.errors.js';
 import type { AfterCommit } from '../stations/station-observer.js';
+import { operatesStation } from '../stations/station-scope.js';
 import type { StationService } from '../stations/station.service.js';
 import { StationCallFailed, type StationMaintenance } from '../station-maintenance.js';
 import { newSecretToken, tokenMatches } from '../secret-token.js';
@@ -73,16 +75,19 @@ export class DiagnosticsService {
   /**
    * Creates the request, sends GetDiagnostics and answers the request as it then stands:
    * ACCEPTED, NO_DIAGNOSTICS, or REJECTED / SEND_FAILED with the reason. Never left REQUESTED.
+   * Only of a station the caller operates.
    */
-  request(identity: string, input: DiagnosticsRequestInput): Promise<DiagnosticsRequestView> {
-    return this.inFlight.track(this.send(identity, input));
+  request(identity: string, input: DiagnosticsRequestInput, visibility: Visibility): Promise<DiagnosticsRequestView> {
+    return this.inFlight.track(this.send(identity, input, visibility));
   }
 
-  private async send(identity: string, input: DiagnosticsRequestInput): Promise<DiagnosticsRequestView> {
+  private async send(identity: string, input: DiagnosticsRequestInput, visibility: Visibility): Promise<DiagnosticsRequestView> {
     const data = parseInput(requestInput, input, invalid);
     const em = this.orm.em.fork();
     const station = await em.findOne(StationSchema, { identity });
-    if (!station) throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
+    if (!station || !operatesStation(visibility, station.organisation?.id)) {
+      throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
+    }
     const { token, hash } = newSecretToken();
     const request = await em.transactional(async (tx) => {
       // A station works on one diagnostics request at a time: a new one replaces any still open.
@@ -211,10 +216,11 @@ export class DiagnosticsService {
     }
   }
 
-  async openFile(requestId: string): Promise<DiagnosticsFile> {
+  /** The uploaded file, for someone who operates the station; not found for anyone else. */
+  async openFile(requestId: string, visibility: Visibility): Promise<DiagnosticsFile> {
     if (!isUuid(requestId)) throw notFound();
     const request = await this.orm.em.fork().findOne(DiagnosticsRequestSchema, { id: requestId }, { populate: ['station'] });
-    if (!request) throw notFound();
+    if (!request || !operatesStation(visibility, request.station.organisation?.id)) throw notFound();
     const opened = request.storageKey ? await this.files.open(request.storageKey) : null;
     if (!opened) throw new DiagnosticsError('DIAGNOSTICS_FILE_NOT_FOUND', 'no file was uploaded for this request');
     const fileName =
@@ -222,10 +228,11 @@ export class DiagnosticsService {
     return { fileName, ...opened };
   }
 
-  async get(id: string): Promise<DiagnosticsRequestView | null> {
+  async get(id: string, visibility: Visibility): Promise<DiagnosticsRequestView | null> {
     if (!isUuid(id)) return null;
     const request = await this.orm.em.fork().findOne(DiagnosticsRequestSchema, { id }, { populate: ['station'] });
-    return request ? this.toView(request, request.station) : null;
+    if (!request || !operatesStation(visibility, request.station.organisation?.id)) return null;
+    return this.toView(request, request.station);
   }
 
   /** Newest first. */
@@ -256,12 +263,13 @@ export class DiagnosticsService {
     return this.toView(request, station);
   }
 
-  private toView(r: DiagnosticsRequest, station: { id: string; identity: string }): DiagnosticsRequestView {
+  private toView(r: DiagnosticsRequest, station: Pick<Station, 'id' | 'identity' | 'organisation'>): DiagnosticsRequestView {
     const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
     return {
       id: r.id,
       stationId: station.id,
       stationIdentity: station.identity,
+      organisationId: station.organisation?.id ?? null,
       status: r.status,
       startTime: iso(r.startTime),
       stopTime: iso(r.stopTime),

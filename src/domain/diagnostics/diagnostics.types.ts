@@ -11,6 +11,8 @@ export interface DiagnosticsRequestView {
   id: string;
   stationId: string;
   stationIdentity: string;
+  /** The station's operator: who may see the request and its file. */
+  organisationId: string | null;
   status: DiagnosticsStatus;
   startTime: string | null;
   stopTime: string | null;

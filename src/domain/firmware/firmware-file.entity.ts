@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { OrganisationSchema } from '../organisations/organisation.entity.js';
 
 // A firmware image operators uploaded; stations download it through a per-job URL.
 export const FirmwareFileSchema = defineEntity({
@@ -8,6 +9,8 @@ export const FirmwareFileSchema = defineEntity({
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
     fileName: p.string().length(255),
+    // The operator whose staff (or API key) uploaded it, who alone may use it; null: an admin's.
+    organisation: p.manyToOne(OrganisationSchema).nullable().deleteRule('set null'),
     contentType: p.string().length(255).nullable(),
     size: p.bigint('number'),
     sha256: p.string().length(64),

@@ -4,15 +4,18 @@ import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgres
 import { z } from 'zod';
 import type { EventBus } from '../../events/event-bus.js';
 import { FileTooLargeError, type FileStore, type IncomingFile } from '../../files/file-store.js';
+import { seesOrganisation, type Visibility } from '../accounts/viewer.js';
 import { cleanFileName } from '../file-name.js';
 import { InFlight } from '../in-flight.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
 import type { MonitoringService } from '../monitoring/monitoring.service.js';
+import { OrganisationSchema } from '../organisations/organisation.entity.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import { StationSchema, type Station } from '../stations/station.entity.js';
 import { StationError } from '../stations/station.errors.js';
 import type { AfterCommit } from '../stations/station-observer.js';
+import { operatedRowsWhere, operatesStation } from '../stations/station-scope.js';
 import type { StationService } from '../stations/station.service.js';
 import { StationCallFailed, type StationMaintenance } from '../station-maintenance.js';
 import { newSecretToken, tokenMatches } from '../secret-token.js';
@@ -97,10 +100,14 @@ export class FirmwareService {
     private readonly options: FirmwareServiceOptions,
   ) {}
 
-  async uploadFile(incoming: IncomingFile): Promise<FirmwareFileView> {
+  /** Stores a firmware image for an organisation (null: an admin's own, for admins only). */
+  async uploadFile(incoming: IncomingFile, organisationId: string | null): Promise<FirmwareFileView> {
     const fileName = cleanFileName(incoming.fileName);
     if (!fileName) {
       throw new FirmwareError('INVALID_FIRMWARE_INPUT', 'a firmware file needs a name: a multipart filename or ?fileName=', { field: 'fileName' });
+    }
+    if (organisationId && (!isUuid(organisationId) || !(await this.orm.em.fork().findOne(OrganisationSchema, { id: organisationId })))) {
+      throw new FirmwareError('INVALID_FIRMWARE_INPUT', `no organisation with id ${organisationId}`, { field: 'organisationId' });
     }
     const id = randomUUID();
     const key = `firmware/${id}`;
@@ -116,6 +123,7 @@ export class FirmwareService {
       const file = em.create(FirmwareFileSchema, {
         id,
         fileName,
+        organisation: organisationId,
         contentType: incoming.contentType?.slice(0, 255) ?? null,
         size: stored.size,
         sha256: stored.sha256,
@@ -130,24 +138,27 @@ export class FirmwareService {
     }
   }
 
-  async getFile(id: string): Promise<FirmwareFileView | null> {
+  // Files are their organisation's: admins see all, operators and API keys their own.
+  async getFile(id: string, visibility: Visibility): Promise<FirmwareFileView | null> {
     if (!isUuid(id)) return null;
     const file = await this.orm.em.fork().findOne(FirmwareFileSchema, { id });
-    return file ? this.fileView(file) : null;
+    return file && seesOrganisation(visibility, file.organisation?.id) ? this.fileView(file) : null;
   }
 
-  async listFiles(page: PageRequest): Promise<Page<FirmwareFileView>> {
-    const where = page.after ? keysetBefore('uploadedAt', page.after) : {};
+  async listFiles(page: PageRequest, visibility: Visibility): Promise<Page<FirmwareFileView>> {
+    if (visibility.kind !== 'all' && visibility.kind !== 'organisation') return { items: [], hasNextPage: false };
+    const where: Record<string, unknown>[] = [page.after ? keysetBefore('uploadedAt', page.after) : {}];
+    if (visibility.kind === 'organisation') where.push({ organisation: visibility.organisationId });
     const rows = await this.orm.em
       .fork()
-      .find(FirmwareFileSchema, where, { orderBy: [{ uploadedAt: 'desc' }, { id: 'desc' }], limit: page.first + 1 });
+      .find(FirmwareFileSchema, { $and: where }, { orderBy: [{ uploadedAt: 'desc' }, { id: 'desc' }], limit: page.first + 1 });
     return toPage(rows, page.first, (f) => this.fileView(f), (f) => encodeCursor([f.uploadedAt.toISOString(), f.id]));
   }
 
-  /** For operators. */
-  async openFile(id: string): Promise<{ fileName: string; size: number; stream: Readable }> {
+  /** For operators: a file of another organisation is not found. */
+  async openFile(id: string, visibility: Visibility): Promise<{ fileName: string; size: number; stream: Readable }> {
     const file = isUuid(id) ? await this.orm.em.fork().findOne(FirmwareFileSchema, { id }) : null;
-    if (!file) throw fileNotFound();
+    if (!file || !seesOrganisation(visibility, file.organisation?.id)) throw fileNotFound();
     return this.open(file);
   }
 
@@ -165,17 +176,22 @@ export class FirmwareService {
     return this.open(file);
   }
 
-  /** Creates the rollout and its jobs, sends UpdateFirmware to every station, and answers the rollout as it then stands. */
-  rollout(input: RolloutInput): Promise<FirmwareRolloutView> {
-    return this.inFlight.track(this.startRollout(input));
+  /**
+   * Creates the rollout and its jobs, sends UpdateFirmware to every station, and answers the
+   * rollout as it then stands. Only to stations the caller operates, with a file they may use.
+   */
+  rollout(input: RolloutInput, visibility: Visibility): Promise<FirmwareRolloutView> {
+    return this.inFlight.track(this.startRollout(input, visibility));
   }
 
-  private async startRollout(input: RolloutInput): Promise<FirmwareRolloutView> {
+  private async startRollout(input: RolloutInput, visibility: Visibility): Promise<FirmwareRolloutView> {
     const data = parseInput(rolloutInput, input, invalid);
     const em = this.orm.em.fork();
     const file = data.firmwareFileId ? await em.findOne(FirmwareFileSchema, { id: data.firmwareFileId }) : null;
-    if (data.firmwareFileId && !file) throw fileNotFound();
-    const stations = await em.find(StationSchema, { identity: { $in: data.stationIdentities } });
+    if (data.firmwareFileId && (!file || !seesOrganisation(visibility, file.organisation?.id))) throw fileNotFound();
+    const stations = (await em.find(StationSchema, { identity: { $in: data.stationIdentities } })).filter((s) =>
+      operatesStation(visibility, s.organisation?.id),
+    );
     const missing = data.stationIdentities.filter((identity) => !stations.some((s) => s.identity === identity));
     if (missing.length) {
       throw new StationError('STATION_NOT_FOUND', `no station with identity ${missing.map((m) => `"${m}"`).join(', ')}`, { field: 'stationIdentities' });
@@ -219,8 +235,9 @@ export class FirmwareService {
       });
       return { rollout, jobs, unfinished };
     });
-    const identityOf = (job: FirmwareJob) => stations.find((s) => s.id === job.station.id)!.identity;
-    for (const job of [...created.unfinished, ...created.jobs]) this.events.publish('firmware.job', toJobView(job, job.station.id, identityOf(job)));
+    const stationOf = (job: FirmwareJob) => stations.find((s) => s.id === job.station.id)!;
+    const identityOf = (job: FirmwareJob) => stationOf(job).identity;
+    for (const job of [...created.unfinished, ...created.jobs]) this.events.publish('firmware.job', toJobView(job, stationOf(job)));
 
     const { rollout } = created;
     const base = this.options.publicUrl();
@@ -309,41 +326,66 @@ export class FirmwareService {
     const now = new Date();
     for (const job of jobs) Object.assign(job, { status: 'SEND_FAILED', failureReason: 'the server stopped before sending the request', finishedAt: now });
     await em.flush();
-    for (const job of jobs) this.events.publish('firmware.job', toJobView(job, job.station.id, job.station.identity));
+    for (const job of jobs) this.events.publish('firmware.job', toJobView(job, job.station));
     return jobs.length;
   }
 
-  async getRollout(id: string): Promise<FirmwareRolloutView | null> {
+  // A rollout is seen by whoever operates one of its stations; its jobs and counts only cover
+  // the stations they operate (an admin's rollout may span several organisations).
+  async getRollout(id: string, visibility: Visibility): Promise<FirmwareRolloutView | null> {
     if (!isUuid(id)) return null;
-    const rollout = await this.orm.em.fork().findOne(FirmwareRolloutSchema, { id });
-    return rollout ? this.rolloutView(rollout) : null;
+    const em = this.orm.em.fork();
+    const rollout = await em.findOne(FirmwareRolloutSchema, { id });
+    if (!rollout) return null;
+    if (visibility.kind !== 'all' && (await em.count(FirmwareJobSchema, { rollout: id, ...operatedRowsWhere(visibility) })) === 0) return null;
+    return this.rolloutView(rollout);
   }
 
-  async listRollouts(page: PageRequest): Promise<Page<FirmwareRolloutView>> {
-    const where = page.after ? keysetBefore('createdAt', page.after) : {};
-    const rows = await this.orm.em
+  async listRollouts(page: PageRequest, visibility: Visibility): Promise<Page<FirmwareRolloutView>> {
+    if (visibility.kind !== 'all' && visibility.kind !== 'organisation') return { items: [], hasNextPage: false };
+    const qb = this.orm.em
       .fork()
-      .find(FirmwareRolloutSchema, where, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: page.first + 1 });
+      .createQueryBuilder(FirmwareRolloutSchema, 'r')
+      .select('*')
+      .where(page.after ? keysetBefore('createdAt', page.after) : {})
+      .orderBy([{ createdAt: 'desc' }, { id: 'desc' }])
+      .limit(page.first + 1);
+    if (visibility.kind === 'organisation') {
+      qb.andWhere(
+        'exists (select 1 from firmware_job j join station s on s.id = j.station_id where j.rollout_id = r.id and s.organisation_id = ?)',
+        [visibility.organisationId],
+      );
+    }
+    const rows = await qb.getResultList();
     return toPage(rows, page.first, (r) => this.rolloutView(r), (r) => encodeCursor([r.createdAt.toISOString(), r.id]));
   }
 
-  /** Every job of a rollout (at most MAX_ROLLOUT_STATIONS), by station identity. */
-  async rolloutJobs(rolloutId: string, status?: FirmwareJobStatus[] | null): Promise<FirmwareJobView[]> {
-    const where: Record<string, unknown> = { rollout: rolloutId };
+  /** Every job of a rollout (at most MAX_ROLLOUT_STATIONS) at a station the viewer operates, by station identity. */
+  async rolloutJobs(rolloutId: string, status: FirmwareJobStatus[] | null | undefined, visibility: Visibility): Promise<FirmwareJobView[]> {
+    const where: Record<string, unknown> = { rollout: rolloutId, ...operatedRowsWhere(visibility) };
     if (status?.length) where.status = { $in: status };
     const jobs = await this.orm.em.fork().find(FirmwareJobSchema, where, { populate: ['station'] });
     return jobs
-      .map((j) => toJobView(j, j.station.id, j.station.identity))
+      .map((j) => toJobView(j, j.station))
       .sort((a, b) => (a.stationIdentity < b.stationIdentity ? -1 : a.stationIdentity > b.stationIdentity ? 1 : 0));
   }
 
-  async rolloutCounts(rolloutId: string): Promise<RolloutCounts> {
+  async rolloutCounts(rolloutId: string, visibility: Visibility): Promise<RolloutCounts> {
+    const scope =
+      visibility.kind === 'all'
+        ? { sql: '', params: [] }
+        : visibility.kind === 'organisation'
+          ? { sql: ' and s.organisation_id = ?', params: [visibility.organisationId] }
+          : { sql: ' and false', params: [] };
     const rows = await this.orm.em
       .fork()
       .getConnection()
       .execute<{ status: FirmwareJobStatus; count: number }[]>(
-        `select status, count(*)::int as count from firmware_job where rollout_id = ? group by status order by status`,
-        [rolloutId],
+        `select j.status, count(*)::int as count
+           from firmware_job j join station s on s.id = j.station_id
+          where j.rollout_id = ?${scope.sql}
+          group by j.status order by j.status`,
+        [rolloutId, ...scope.params],
       );
     const sum = (statuses: readonly FirmwareJobStatus[]) => rows.filter((r) => statuses.includes(r.status)).reduce((n, r) => n + r.count, 0);
     return {
@@ -357,10 +399,10 @@ export class FirmwareService {
     };
   }
 
-  async getJob(id: string): Promise<FirmwareJobView | null> {
+  async getJob(id: string, visibility: Visibility): Promise<FirmwareJobView | null> {
     if (!isUuid(id)) return null;
     const job = await this.orm.em.fork().findOne(FirmwareJobSchema, { id }, { populate: ['station'] });
-    return job ? toJobView(job, job.station.id, job.station.identity) : null;
+    return job && operatesStation(visibility, job.station.organisation?.id) ? toJobView(job, job.station) : null;
   }
 
   /** Newest first. */
@@ -368,7 +410,7 @@ export class FirmwareService {
     const jobs = await this.orm.em
       .fork()
       .find(FirmwareJobSchema, { station: stationId }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit, populate: ['station'] });
-    return jobs.map((j) => toJobView(j, j.station.id, j.station.identity));
+    return jobs.map((j) => toJobView(j, j.station));
   }
 
   /** Lets rollouts being sent finish their writes before the database closes. */
@@ -389,7 +431,7 @@ export class FirmwareService {
       return { job, station, after, moved: job.status !== before };
     });
     result.after?.();
-    if (result.moved) this.events.publish('firmware.job', toJobView(result.job, result.station.id, result.station.identity));
+    if (result.moved) this.events.publish('firmware.job', toJobView(result.job, result.station));
   }
 
   private async open(file: FirmwareFile) {
@@ -402,6 +444,7 @@ export class FirmwareService {
     return {
       id: f.id,
       fileName: f.fileName,
+      organisationId: f.organisation?.id ?? null,
       contentType: f.contentType ?? null,
       size: f.size,
       sha256: f.sha256,
@@ -423,13 +466,14 @@ export class FirmwareService {
   }
 }
 
-export function toJobView(j: FirmwareJob, stationId: string, stationIdentity: string): FirmwareJobView {
+export function toJobView(j: FirmwareJob, station: Pick<Station, 'id' | 'identity' | 'organisation'>): FirmwareJobView {
   const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
   return {
     id: j.id,
     rolloutId: j.rollout.id,
-    stationId,
-    stationIdentity,
+    stationId: station.id,
+    stationIdentity: station.identity,
+    organisationId: station.organisation?.id ?? null,
     status: j.status,
     stationStatus: (j.stationStatus ?? null) as FirmwareProgress | null,
     failureReason: j.failureReason ?? null,

@@ -3,6 +3,8 @@ import type { FirmwareJobStatus, FirmwareProgress } from './firmware-status.js';
 export interface FirmwareFileView {
   id: string;
   fileName: string;
+  /** The operator it belongs to; null: an admin's, for admins only. */
+  organisationId: string | null;
   contentType: string | null;
   size: number;
   sha256: string;
@@ -27,6 +29,8 @@ export interface FirmwareJobView {
   rolloutId: string;
   stationId: string;
   stationIdentity: string;
+  /** The station's operator. */
+  organisationId: string | null;
   status: FirmwareJobStatus;
   stationStatus: FirmwareProgress | null;
   failureReason: string | null;

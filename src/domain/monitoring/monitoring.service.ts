@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { EventBus } from '../../events/event-bus.js';
+import type { Visibility } from '../accounts/viewer.js';
 import { isUuid } from '../ids.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import { ConnectorStatusEventSchema } from '../stations/connector-status-event.entity.js';
 import type { Station } from '../stations/station.entity.js';
 import { StationSchema } from '../stations/station.entity.js';
 import { StationError } from '../stations/station.errors.js';
+import { operatedRowsWhere, operatesStation } from '../stations/station-scope.js';
 import type {
   AfterCommit,
   BootChange,
@@ -227,15 +229,18 @@ export class MonitoringService implements StationObserver {
     await em.flush();
   }
 
-  async getFault(id: string): Promise<FaultView | null> {
+  // Faults and alerts are operator data: only those of stations the viewer operates.
+  async getFault(id: string, visibility: Visibility): Promise<FaultView | null> {
     if (!isUuid(id)) return null;
     const fault = await this.orm.em.fork().findOne(FaultSchema, { id }, { populate: ['station'] });
-    return fault ? toFaultView(fault) : null;
+    if (!fault) return null;
+    const view = toFaultView(fault);
+    return operatesStation(visibility, view.organisationId) ? view : null;
   }
 
-  async faults(page: PageRequest, filter: FaultFilter = {}): Promise<Page<FaultView>> {
+  async faults(page: PageRequest, filter: FaultFilter, visibility: Visibility): Promise<Page<FaultView>> {
     if (filter.from && filter.to && filter.from >= filter.to) throw invalid('from must be before to', 'filter.from');
-    const where: Record<string, unknown>[] = [];
+    const where: Record<string, unknown>[] = [operatedRowsWhere(visibility)];
     if (filter.stationIdentity) where.push({ station: { identity: filter.stationIdentity } });
     if (filter.connectorId !== undefined && filter.connectorId !== null) where.push({ connectorId: filter.connectorId });
     if (filter.open !== undefined && filter.open !== null) where.push({ open: filter.open });
@@ -252,9 +257,9 @@ export class MonitoringService implements StationObserver {
     return toPage(rows, page.first, toFaultView, (f) => encodeCursor([f.openedAt.toISOString(), f.id]));
   }
 
-  async alerts(page: PageRequest, filter: AlertFilter = {}): Promise<Page<AlertView>> {
+  async alerts(page: PageRequest, filter: AlertFilter, visibility: Visibility): Promise<Page<AlertView>> {
     if (filter.from && filter.to && filter.from >= filter.to) throw invalid('from must be before to', 'filter.from');
-    const where: Record<string, unknown>[] = [];
+    const where: Record<string, unknown>[] = [operatedRowsWhere(visibility)];
     if (filter.stationIdentity) where.push({ station: { identity: filter.stationIdentity } });
     if (filter.kinds?.length) where.push({ kind: { $in: filter.kinds } });
     if (filter.severities?.length) where.push({ severity: { $in: filter.severities } });
@@ -392,12 +397,14 @@ function cursorOf(after: string): [Date, string] {
 const invalid = (message: string, field: string) => new MonitoringError('INVALID_MONITORING_QUERY', message, { field });
 
 const stationIdOf = (ref: unknown): string => (typeof ref === 'string' ? ref : (ref as { id: string }).id);
+const organisationIdOf = (ref: unknown): string | null => (ref == null ? null : stationIdOf(ref));
 
 export function toFaultView(f: Fault): FaultView {
   return {
     id: f.id,
     stationId: stationIdOf(f.station),
     stationIdentity: f.station.identity,
+    organisationId: organisationIdOf(f.station.organisation),
     connectorId: f.connectorId,
     status: f.status as ConnectorStatus,
     errorCode: f.errorCode as ConnectorErrorCode,
@@ -410,11 +417,12 @@ export function toFaultView(f: Fault): FaultView {
   };
 }
 
-export function toAlertView(a: Alert, station: { id: string; identity: string }): AlertView {
+export function toAlertView(a: Alert, station: Pick<Station, 'id' | 'identity' | 'organisation'>): AlertView {
   return {
     id: a.id,
     stationId: station.id,
     stationIdentity: station.identity,
+    organisationId: organisationIdOf(station.organisation),
     kind: a.kind,
     severity: a.severity,
     connectorId: a.connectorId ?? null,

@@ -44,6 +44,8 @@ export interface AlertView {
   id: string;
   stationId: string;
   stationIdentity: string;
+  /** The station's operator: who may see the alert. */
+  organisationId: string | null;
   kind: AlertKind;
   severity: AlertSeverity;
   connectorId: number | null;
@@ -58,6 +60,7 @@ export interface FaultView {
   id: string;
   stationId: string;
   stationIdentity: string;
+  organisationId: string | null;
   connectorId: number;
   status: ConnectorStatus;
   errorCode: ConnectorErrorCode;

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import type { Visibility } from '../accounts/viewer.js';
 import type { Actor } from '../actor.js';
 import { parseInput } from '../input.js';
 import type { CommandRunner } from './command-runner.js';
@@ -43,9 +44,10 @@ export class ChargingLimitService {
     actor: Actor,
     identity: string,
     input: { connectorId: number; limit: number; unit: ChargingRateUnit },
+    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'SET_CHARGING_LIMIT'>> & { limit: ChargingLimitView | null }> {
     const data = parseInput(limitInput, input, invalidCommand);
-    const station = await this.runner.target(identity);
+    const station = await this.runner.target(identity, visibility);
     const em = this.orm.em.fork();
     const [{ id: profileId }] = await em
       .getConnection()
@@ -87,9 +89,10 @@ export class ChargingLimitService {
     actor: Actor,
     identity: string,
     connector: number,
+    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'CLEAR_CHARGING_LIMIT'>> & { limit: ChargingLimitView | null }> {
     const connectorId = parseInput(limitInput.shape.connectorId, connector, (m) => invalidCommand(`connectorId: ${m}`, 'connectorId'));
-    const station = await this.runner.target(identity);
+    const station = await this.runner.target(identity, visibility);
     const em = this.orm.em.fork();
     const [current] = await this.active(em, station.id, connectorId);
     const outcome = await this.runner.run(actor, station, {
@@ -110,9 +113,10 @@ export class ChargingLimitService {
     actor: Actor,
     identity: string,
     input: { connectorId: number; durationSeconds: number; unit?: ChargingRateUnit | null },
+    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'GET_COMPOSITE_SCHEDULE'>>> {
     const data = parseInput(scheduleInput, input, invalidCommand);
-    return this.runner.run(actor, await this.runner.target(identity), {
+    return this.runner.run(actor, await this.runner.target(identity, visibility), {
       kind: 'GET_COMPOSITE_SCHEDULE',
       connectorId: data.connectorId,
       durationSeconds: data.durationSeconds,

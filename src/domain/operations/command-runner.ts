@@ -1,9 +1,11 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { ALL, type Visibility } from '../accounts/viewer.js';
 import type { Actor } from '../actor.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import { StationSchema } from '../stations/station.entity.js';
 import { StationError } from '../stations/station.errors.js';
+import { operatesStation } from '../stations/station-scope.js';
 import { statusOfAnswer, type CommandOf, type CommandStatus, type ResultOf, type StationCommandKind } from './command.types.js';
 import { OperationsError, type OperationsErrorCode } from './operations.errors.js';
 import type { CommandOutcome, StationCommandView } from './operations.types.js';
@@ -14,6 +16,7 @@ import { CommandDeliveryError, type DeliveryFailure, type EncodedCommand, type S
 export interface StationTarget {
   id: string;
   identity: string;
+  organisationId: string | null;
   /** The protocol it last connected with; null if it never connected. */
   protocol: string | null;
 }
@@ -34,12 +37,20 @@ export class CommandRunner {
     private readonly link: StationLink,
   ) {}
 
-  async target(identity: string): Promise<StationTarget> {
+  /**
+   * The station a command goes to, when the caller operates it: a station of another
+   * organisation is as unknown as one that does not exist. ALL: the system, or a driver's own
+   * charging, which may happen at any station (the station's access rules then apply).
+   */
+  async target(identity: string, visibility: Visibility = ALL): Promise<StationTarget> {
     const station = await this.orm.em
       .fork()
-      .findOne(StationSchema, { identity }, { fields: ['id', 'identity', 'ocppProtocol'] });
-    if (!station) throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
-    return { id: station.id, identity: station.identity, protocol: station.ocppProtocol ?? null };
+      .findOne(StationSchema, { identity }, { fields: ['id', 'identity', 'ocppProtocol', 'organisation'] });
+    const organisationId = station?.organisation ? station.organisation.id : null;
+    if (!station || !operatesStation(visibility, organisationId)) {
+      throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
+    }
+    return { id: station.id, identity: station.identity, organisationId, protocol: station.ocppProtocol ?? null };
   }
 
   /**

@@ -12,7 +12,9 @@ export type OperationsErrorCode =
   | 'RESERVATION_NOT_FOUND'
   | 'RESERVATION_CONFLICT'
   | 'RESERVATION_NOT_ACTIVE'
-  | 'LOCAL_LIST_NOT_SYNCED';
+  | 'LOCAL_LIST_NOT_SYNCED'
+  // The caller may use the command, but not like this (a driver naming an idTag or someone else's token).
+  | 'COMMAND_FORBIDDEN';
 
 export class OperationsError extends DomainError<OperationsErrorCode> {
   readonly area = 'operations';

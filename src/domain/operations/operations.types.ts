@@ -50,9 +50,13 @@ export interface ReservationView {
   id: number;
   stationId: string;
   stationIdentity: string;
+  /** The station's operator. */
+  organisationId: string | null;
   connectorId: number;
   idTag: string;
   idTokenId: string | null;
+  /** The driver whose token holds it. */
+  userId: string | null;
   parentIdTag: string | null;
   expiresAt: string;
   status: ReservationStatus;

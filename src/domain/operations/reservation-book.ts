@@ -94,9 +94,9 @@ export class ReservationBook {
     const rows = await em.find(
       ReservationSchema,
       { station: stationId, ...(options.activeOnly ? { status: 'ACTIVE' } : {}) },
-      { orderBy: { id: 'desc' }, limit: options.limit, populate: ['station'] },
+      { orderBy: { id: 'desc' }, limit: options.limit, populate: ['station', 'idToken'] },
     );
-    return rows.map((r) => toReservationView(r, r.station.identity));
+    return rows.map(toReservationView);
   }
 
   /** What a StartTransaction on this connector means for the station's reservations. */
@@ -145,8 +145,8 @@ export class ReservationBook {
   }
 
   private async view(em: EntityManager, r: Reservation): Promise<ReservationView> {
-    await em.populate(r, ['station']);
-    return toReservationView(r, r.station.identity);
+    await em.populate(r, ['station', 'idToken']);
+    return toReservationView(r);
   }
 
   private stationIdOf(r: Reservation): string {
@@ -155,15 +155,18 @@ export class ReservationBook {
   }
 }
 
-export function toReservationView(r: Reservation, stationIdentity: string): ReservationView {
-  const token = r.idToken as unknown as { id: string } | string | null | undefined;
+/** For a reservation loaded with its station and token. */
+export function toReservationView(r: Reservation): ReservationView {
+  const token = r.idToken as unknown as { id: string; user?: { id: string } | null } | null | undefined;
   return {
     id: r.id,
-    stationId: typeof r.station === 'string' ? r.station : r.station.id,
-    stationIdentity,
+    stationId: r.station.id,
+    stationIdentity: r.station.identity,
+    organisationId: r.station.organisation?.id ?? null,
     connectorId: r.connectorId,
     idTag: r.idTag,
-    idTokenId: token ? (typeof token === 'string' ? token : token.id) : null,
+    idTokenId: token?.id ?? null,
+    userId: token?.user?.id ?? null,
     parentIdTag: r.parentIdTag ?? null,
     expiresAt: r.expiresAt.toISOString(),
     status: r.status,

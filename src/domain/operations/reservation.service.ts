@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { ALL, type Visibility } from '../accounts/viewer.js';
 import type { Actor } from '../actor.js';
 import { parseInput } from '../input.js';
+import { operatesStation } from '../stations/station-scope.js';
 import type { IdTokenService } from '../users/id-token.service.js';
 import type { CommandRunner } from './command-runner.js';
 import type { ResultOf } from './command.types.js';
@@ -10,7 +12,7 @@ import type { ReservationBook } from './reservation-book.js';
 
 const reserveInput = z.object({
   connectorId: z.number().int().min(0).max(1000),
-  idTag: z.string().trim().min(1).max(36),
+  idTag: z.string().trim().min(1).max(36).nullish(),
   expiresAt: z.date().refine((d) => d.getTime() > Date.now(), 'must be in the future'),
 });
 
@@ -25,26 +27,31 @@ export class ReservationService {
   /**
    * Reserves a connector (0: any connector) for a token. The reservation is ACTIVE only when
    * the station accepted it; declined it is REJECTED, and with no answer it is FAILED.
+   * A driver reserves at any station for one of their own tokens (none named: their preferred
+   * one); operators at their organisation's stations for any token (none named: their own).
    */
   async reserve(
     actor: Actor,
     identity: string,
-    input: { connectorId: number; idTag: string; expiresAt: Date },
+    input: { connectorId: number; idTag?: string | null; expiresAt: Date },
+    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'RESERVE_NOW'>> & { reservation: ReservationView }> {
     const data = parseInput(reserveInput, input, invalidCommand);
-    const station = await this.runner.target(identity);
+    const driver = visibility.kind === 'driver' ? visibility.userId : null;
+    const station = await this.runner.target(identity, driver ? ALL : visibility);
+    const idTag = await this.reservingTag(driver ?? actor.userId, data.idTag ?? null, driver !== null);
     // A token that is already charging may still book its next stop; any other refusal may not.
-    const authorization = await this.tokens.authorize(data.idTag);
+    const authorization = await this.tokens.authorize(idTag, { stationId: station.id });
     if (authorization.status !== 'ACCEPTED' && authorization.status !== 'CONCURRENT_TX') {
-      throw new OperationsError('ID_TAG_NOT_ACCEPTED', `idTag ${data.idTag} cannot reserve: ${authorization.status}`, {
+      throw new OperationsError('ID_TAG_NOT_ACCEPTED', `idTag ${idTag} cannot reserve: ${authorization.status}`, {
         field: 'idTag',
         authorizationStatus: authorization.status,
       });
     }
-    const token = await this.tokens.findByValue(data.idTag);
+    const token = await this.tokens.findByValue(idTag);
     const pending = await this.book.open(station.id, {
       connectorId: data.connectorId,
-      idTag: token?.value ?? data.idTag,
+      idTag: token?.value ?? idTag,
       idTokenId: token?.id ?? null,
       parentIdTag: authorization.parentIdTag,
       expiresAt: data.expiresAt,
@@ -69,12 +76,17 @@ export class ReservationService {
     return { ...outcome, reservation };
   }
 
-  async cancel(actor: Actor, reservationId: number): Promise<CommandOutcome<ResultOf<'CANCEL_RESERVATION'>> & { reservation: ReservationView }> {
-    const existing = await this.book.get(reservationId);
+  async cancel(
+    actor: Actor,
+    reservationId: number,
+    visibility: Visibility,
+  ): Promise<CommandOutcome<ResultOf<'CANCEL_RESERVATION'>> & { reservation: ReservationView }> {
+    const existing = await this.get(reservationId, visibility);
     if (!existing) throw new OperationsError('RESERVATION_NOT_FOUND', `no reservation ${reservationId}`);
     if (existing.status !== 'ACTIVE') {
       throw new OperationsError('RESERVATION_NOT_ACTIVE', `reservation ${reservationId} is ${existing.status}, not ACTIVE`);
     }
+    // Visible already: a driver's own reservation may be at any station.
     const station = await this.runner.target(existing.stationIdentity);
     const outcome = await this.runner.run(actor, station, { kind: 'CANCEL_RESERVATION', reservationId });
     // Accepted: cancelled. Rejected: the station has no such reservation (the only reason OCPP
@@ -83,8 +95,30 @@ export class ReservationService {
     return { ...outcome, reservation };
   }
 
-  get(reservationId: number): Promise<ReservationView | null> {
-    return this.book.get(reservationId);
+  /** Drivers see the reservations of their own tokens; operators those at their organisation's stations. */
+  async get(reservationId: number, visibility: Visibility): Promise<ReservationView | null> {
+    const reservation = await this.book.get(reservationId);
+    if (!reservation) return null;
+    const visible =
+      visibility.kind === 'driver'
+        ? reservation.userId !== null && reservation.userId === visibility.userId
+        : operatesStation(visibility, reservation.organisationId);
+    return visible ? reservation : null;
+  }
+
+  private async reservingTag(userId: string | null, idTag: string | null, ownOnly: boolean): Promise<string> {
+    if (idTag === null) {
+      const own = userId ? await this.tokens.preferredTokenOf(userId) : null;
+      if (!own) throw invalidCommand('idTag is required (the caller has no active token of their own)', 'idTag');
+      return own.value;
+    }
+    if (ownOnly) {
+      const token = await this.tokens.findByValue(idTag);
+      if (!token || token.userId !== userId) {
+        throw new OperationsError('COMMAND_FORBIDDEN', 'drivers reserve only for their own tokens', { field: 'idTag' });
+      }
+    }
+    return idTag;
   }
 
   list(stationId: string, options: { activeOnly: boolean; limit: number }): Promise<ReservationView[]> {

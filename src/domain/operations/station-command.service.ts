@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALL, type Visibility } from '../accounts/viewer.js';
 import type { Actor } from '../actor.js';
 import { parseInput } from '../input.js';
 import type { Page, PageRequest } from '../pagination.js';
@@ -41,40 +42,60 @@ export class StationCommandService {
   ) {}
 
   /**
-   * Asks the station to start charging for a token. Without an idTag the caller's own token
-   * is used (a driver app). The token must be accepted now: the station would refuse it anyway.
+   * Asks the station to start charging for a token. A driver charges at any station, always
+   * with their own token (their app token, else their oldest active one) and never names one.
+   * Operators start at their organisation's stations, for any token (without one: their own).
+   * The token must be accepted now: the station would refuse it anyway.
    */
   async startCharging(
     actor: Actor,
     identity: string,
     input: { connectorId?: number | null; idTag?: string | null },
+    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'START_CHARGING'>>> {
     const data = parseInput(startInput, input, invalidCommand);
-    const station = await this.runner.target(identity);
-    const idTag = await this.chargingTag(actor, data.idTag ?? null);
+    let station;
+    let idTag;
+    if (visibility.kind === 'driver') {
+      if (data.idTag) {
+        throw new OperationsError('COMMAND_FORBIDDEN', 'drivers charge with their own token: leave idTag out', { field: 'idTag' });
+      }
+      station = await this.runner.target(identity, ALL);
+      idTag = await this.chargingTag(station.id, visibility.userId, null);
+    } else {
+      station = await this.runner.target(identity, visibility);
+      idTag = await this.chargingTag(station.id, actor.userId, data.idTag ?? null);
+    }
     return this.runner.run(actor, station, { kind: 'START_CHARGING', connectorId: data.connectorId ?? null, idTag });
   }
 
-  async stopCharging(actor: Actor, sessionId: string): Promise<CommandOutcome<ResultOf<'STOP_CHARGING'>>> {
-    const session = await this.sessions.get(sessionId);
+  /** Drivers stop only their own sessions; operators those at their organisation's stations. Any other is not found. */
+  async stopCharging(actor: Actor, sessionId: string, visibility: Visibility): Promise<CommandOutcome<ResultOf<'STOP_CHARGING'>>> {
+    const session = await this.sessions.get(sessionId, visibility);
     if (!session) throw new SessionsError('SESSION_NOT_FOUND', `no charging session with id ${sessionId}`);
     if (session.status !== 'ACTIVE') {
       throw new OperationsError('SESSION_NOT_ACTIVE', `charging session ${sessionId} has already stopped`);
     }
-    const station = await this.runner.target(session.stationIdentity);
+    // The session's visibility decided: a driver's own session may be at any station.
+    const station = await this.runner.target(session.stationIdentity, visibility.kind === 'driver' ? ALL : visibility);
     return this.runner.run(actor, station, { kind: 'STOP_CHARGING', transactionId: session.transactionId });
   }
 
-  async reset(actor: Actor, identity: string, type: ResetKind): Promise<CommandOutcome<ResultOf<'RESET'>>> {
+  async reset(actor: Actor, identity: string, type: ResetKind, visibility: Visibility): Promise<CommandOutcome<ResultOf<'RESET'>>> {
     const kind = parseInput(z.enum(RESET_KINDS), type, (m) => invalidCommand(m, 'type'));
-    const outcome = await this.runner.run(actor, await this.runner.target(identity), { kind: 'RESET', type: kind });
+    const outcome = await this.runner.run(actor, await this.runner.target(identity, visibility), { kind: 'RESET', type: kind });
     if (outcome.command.status === 'ACCEPTED') await this.reboots?.expectReboot(identity, 'RESET');
     return outcome;
   }
 
-  async unlockConnector(actor: Actor, identity: string, connector: number): Promise<CommandOutcome<ResultOf<'UNLOCK_CONNECTOR'>>> {
+  async unlockConnector(
+    actor: Actor,
+    identity: string,
+    connector: number,
+    visibility: Visibility,
+  ): Promise<CommandOutcome<ResultOf<'UNLOCK_CONNECTOR'>>> {
     const id = parseInput(connectorId, connector, (m) => invalidCommand(`connectorId: ${m}`, 'connectorId'));
-    return this.runner.run(actor, await this.runner.target(identity), { kind: 'UNLOCK_CONNECTOR', connectorId: id });
+    return this.runner.run(actor, await this.runner.target(identity, visibility), { kind: 'UNLOCK_CONNECTOR', connectorId: id });
   }
 
   /** Connector 0 is the whole station. A busy connector may answer SCHEDULED: it changes after the session. */
@@ -83,17 +104,18 @@ export class StationCommandService {
     identity: string,
     connector: number,
     available: boolean,
+    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'CHANGE_AVAILABILITY'>>> {
     const id = parseInput(stationWideOrConnector, connector, (m) => invalidCommand(`connectorId: ${m}`, 'connectorId'));
-    return this.runner.run(actor, await this.runner.target(identity), {
+    return this.runner.run(actor, await this.runner.target(identity, visibility), {
       kind: 'CHANGE_AVAILABILITY',
       connectorId: id,
       availability: available ? 'OPERATIVE' : 'INOPERATIVE',
     });
   }
 
-  async clearCache(actor: Actor, identity: string): Promise<CommandOutcome<ResultOf<'CLEAR_CACHE'>>> {
-    return this.runner.run(actor, await this.runner.target(identity), { kind: 'CLEAR_CACHE' });
+  async clearCache(actor: Actor, identity: string, visibility: Visibility): Promise<CommandOutcome<ResultOf<'CLEAR_CACHE'>>> {
+    return this.runner.run(actor, await this.runner.target(identity, visibility), { kind: 'CLEAR_CACHE' });
   }
 
   async triggerMessage(
@@ -101,20 +123,22 @@ export class StationCommandService {
     identity: string,
     message: TriggerMessageKind,
     connector: number | null,
+    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'TRIGGER_MESSAGE'>>> {
     const kind = parseInput(z.enum(TRIGGER_MESSAGE_KINDS), message, (m) => invalidCommand(m, 'message'));
     const id =
       connector === null ? null : parseInput(stationWideOrConnector, connector, (m) => invalidCommand(`connectorId: ${m}`, 'connectorId'));
-    return this.runner.run(actor, await this.runner.target(identity), { kind: 'TRIGGER_MESSAGE', message: kind, connectorId: id });
+    return this.runner.run(actor, await this.runner.target(identity, visibility), { kind: 'TRIGGER_MESSAGE', message: kind, connectorId: id });
   }
 
   async dataTransfer(
     actor: Actor,
     identity: string,
     input: { vendorId: string; messageId?: string | null; data?: string | null },
+    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'DATA_TRANSFER'>>> {
     const data = parseInput(dataTransferInput, input, invalidCommand);
-    return this.runner.run(actor, await this.runner.target(identity), {
+    return this.runner.run(actor, await this.runner.target(identity, visibility), {
       kind: 'DATA_TRANSFER',
       vendorId: data.vendorId,
       messageId: data.messageId ?? null,
@@ -126,13 +150,14 @@ export class StationCommandService {
     return this.runner.history(stationId, page);
   }
 
-  private async chargingTag(actor: Actor, idTag: string | null): Promise<string> {
+  /** The tag to start with: it must be accepted now, at this station (access lists included). */
+  private async chargingTag(stationId: string, userId: string | null, idTag: string | null): Promise<string> {
     if (idTag === null) {
-      const own = actor.userId ? await this.tokens.preferredTokenOf(actor.userId) : null;
+      const own = userId ? await this.tokens.preferredTokenOf(userId) : null;
       if (!own) throw invalidCommand('idTag is required (the caller has no active token of their own)', 'idTag');
       idTag = own.value;
     }
-    const authorization = await this.tokens.authorize(idTag);
+    const authorization = await this.tokens.authorize(idTag, { stationId });
     if (authorization.status !== 'ACCEPTED') {
       throw new OperationsError('ID_TAG_NOT_ACCEPTED', `idTag ${idTag} cannot charge now: ${authorization.status}`, {
         field: 'idTag',

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import type { Visibility } from '../accounts/viewer.js';
 import type { Actor } from '../actor.js';
 import { parseInput } from '../input.js';
 import { StationSchema } from '../stations/station.entity.js';
@@ -28,9 +29,10 @@ export class StationConfigurationService {
     actor: Actor,
     identity: string,
     keys: string[] | null,
+    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'GET_CONFIGURATION'>> & { keys: ConfigurationKeyView[] }> {
     const wanted = parseInput(fetchInput, keys, (m) => invalidCommand(m, 'keys')) ?? [];
-    const station = await this.runner.target(identity);
+    const station = await this.runner.target(identity, visibility);
     const outcome = await this.runner.run(actor, station, { kind: 'GET_CONFIGURATION', keys: wanted });
     const em = this.orm.em.fork();
     await this.store(em, station.id, outcome.result.keys, wanted.length === 0);
@@ -47,9 +49,10 @@ export class StationConfigurationService {
     actor: Actor,
     identity: string,
     input: { key: string; value: string },
+    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'CHANGE_CONFIGURATION'>> & { key: ConfigurationKeyView | null }> {
     const { key, value } = parseInput(changeInput, input, invalidCommand);
-    const station = await this.runner.target(identity);
+    const station = await this.runner.target(identity, visibility);
     const known = await this.orm.em.fork().findOne(ConfigurationKeySchema, { station: station.id, key });
     if (known?.readonly) {
       throw new OperationsError('CONFIGURATION_KEY_READ_ONLY', `${key} is read-only on station ${identity}`, { field: 'key' });

@@ -8,8 +8,16 @@ export const SESSION_STATUSES = ['ACTIVE', 'COMPLETED'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 // RESERVED: a valid token refused because the connector (or, for an Authorize, every connector)
-// is reserved for another token.
-export const AUTHORIZATION_STATUSES = ['ACCEPTED', 'BLOCKED', 'EXPIRED', 'INVALID', 'CONCURRENT_TX', 'RESERVED'] as const;
+// is reserved for another token. NOT_ALLOWED_HERE: a valid token the station's access list refuses.
+export const AUTHORIZATION_STATUSES = [
+  'ACCEPTED',
+  'BLOCKED',
+  'EXPIRED',
+  'INVALID',
+  'CONCURRENT_TX',
+  'RESERVED',
+  'NOT_ALLOWED_HERE',
+] as const;
 export type AuthorizationStatus = (typeof AUTHORIZATION_STATUSES)[number];
 
 export const ChargingSessionSchema = defineEntity({

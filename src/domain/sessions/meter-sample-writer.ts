@@ -21,6 +21,7 @@ export interface SessionEnergyRow {
   connector_id: number;
   id_tag: string;
   id_token_id: string | null;
+  user_id: string | null;
   authorization_status: string;
   status: string;
   reservation_id: number | null;

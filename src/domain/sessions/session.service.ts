@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException, type EntityManager, type MikroORM }
 import { z } from 'zod';
 import type { EventBus } from '../../events/event-bus.js';
 import type { SessionView } from '../../events/channels.js';
+import type { Visibility } from '../accounts/viewer.js';
 import { isUuid } from '../ids.js';
 import type { ReservationBook } from '../operations/reservation-book.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
@@ -14,6 +15,7 @@ import { energyRegisterReading } from './energy.js';
 import type { MeterSampleWriter, SessionEnergyRow } from './meter-sample-writer.js';
 import { MeterSampleSchema } from './meter-sample.entity.js';
 import { SessionsError } from './sessions.errors.js';
+import { seesSession, visibleSessionsWhere } from './session-scope.js';
 import type { MeterReport, MeterSampleView, SampledValue, TransactionStart, TransactionStop } from './session.types.js';
 
 export interface SessionFilter {
@@ -41,12 +43,12 @@ export class SessionService {
   ) {}
 
   /**
-   * The answer to a charger's Authorize at this station: the token's own standing, unless
-   * every connector of the station is reserved for other tokens.
+   * The answer to a charger's Authorize at this station: the token's own standing and whether
+   * the station's access list lets it in, unless every connector is reserved for other tokens.
    */
   async authorize(identity: string, idTag: string): Promise<AuthorizationResult> {
     const stationId = await this.requireStationId(identity);
-    const authorization = await this.tokens.authorize(idTag);
+    const authorization = await this.tokens.authorize(idTag, { stationId });
     if (authorization.status !== 'ACCEPTED') return authorization;
     const screened = await this.reservations.screenAuthorize(stationId, { idTag, parentIdTag: authorization.parentIdTag });
     return screened.verdict === 'RESERVED' ? reservedUntil(authorization, screened.until) : authorization;
@@ -81,6 +83,8 @@ export class SessionService {
       connectorId: start.connectorId,
       idTag: start.idTag,
       idToken: authorization.tokenId,
+      // Whose session it is: the token's owner when it started.
+      user: authorization.userId,
       authorizationStatus: authorization.status,
       status: 'ACTIVE',
       reservationId: reservationId ?? start.reservationId ?? null,
@@ -101,13 +105,13 @@ export class SessionService {
       return { transactionId: winner.transactionId, authorization };
     }
     if (reservationId !== null) await this.reservations.use(reservationId, transactionId);
-    this.events.publish('session.updated', { change: 'STARTED', session: toSessionView(session, identity) });
+    this.events.publish('session.updated', { change: 'STARTED', session: await this.eventView(session, identity) });
     return { transactionId, authorization };
   }
 
   /** Stores the samples (acknowledged only once committed) and publishes them live. */
   async recordMeterValues(identity: string, report: MeterReport): Promise<void> {
-    const stationId = await this.requireStationId(identity);
+    const { id: stationId, organisationId } = await this.requireStationRef(identity);
     const receivedAt = new Date();
     const row = await this.writer.write({
       stationId,
@@ -120,6 +124,8 @@ export class SessionService {
     this.events.publish('meter.values', {
       stationId,
       stationIdentity: identity,
+      organisationId,
+      userId: row?.user_id ?? null,
       connectorId: report.connectorId,
       sessionId: row?.id ?? null,
       transactionId: report.transactionId ?? null,
@@ -135,7 +141,9 @@ export class SessionService {
       })),
       receivedAt: receivedAt.toISOString(),
     });
-    if (row) this.events.publish('session.updated', { change: 'METER', session: sessionViewFromRow(row, identity) });
+    if (row) {
+      this.events.publish('session.updated', { change: 'METER', session: sessionViewFromRow(row, { identity, organisationId }) });
+    }
   }
 
   /**
@@ -192,20 +200,23 @@ export class SessionService {
       stopIdTag: stop.idTag ?? null,
     });
     await em.flush();
-    this.events.publish('session.updated', { change: 'STOPPED', session: toSessionView(session, identity) });
+    this.events.publish('session.updated', { change: 'STOPPED', session: await this.eventView(session, identity) });
     return { authorization, known: true };
   }
 
-  async get(id: string): Promise<SessionView | null> {
+  /** A session the viewer may see (drivers: their own; operators: at their stations); null otherwise. */
+  async get(id: string, visibility: Visibility): Promise<SessionView | null> {
     if (!isUuid(id)) return null;
     const em = this.orm.em.fork();
     const session = await em.findOne(ChargingSessionSchema, { id }, { populate: ['station'] });
-    return session ? toSessionView(session, session.station.identity) : null;
+    if (!session) return null;
+    const view = toSessionView(session, stationOf(session));
+    return seesSession(visibility, view) ? view : null;
   }
 
-  async list(page: PageRequest, filter: SessionFilter = {}): Promise<Page<SessionView>> {
+  async list(page: PageRequest, filter: SessionFilter, visibility: Visibility): Promise<Page<SessionView>> {
     const em = this.orm.em.fork();
-    const where: Record<string, unknown>[] = [];
+    const where: Record<string, unknown>[] = [visibleSessionsWhere(visibility)];
     if (filter.stationIdentity) where.push({ station: { identity: filter.stationIdentity } });
     if (filter.active === true) where.push({ status: 'ACTIVE' });
     if (filter.active === false) where.push({ status: 'COMPLETED' });
@@ -226,7 +237,7 @@ export class SessionService {
     return toPage(
       rows,
       page.first,
-      (s) => toSessionView(s, s.station.identity),
+      (s) => toSessionView(s, stationOf(s)),
       (s) => encodeCursor([s.startedAt.toISOString(), s.id]),
     );
   }
@@ -260,17 +271,29 @@ export class SessionService {
       { station: stationId, connectorId, status: 'ACTIVE' },
       { populate: ['station'], orderBy: { startedAt: 'desc' } },
     );
-    return session ? toSessionView(session, session.station.identity) : null;
+    return session ? toSessionView(session, stationOf(session)) : null;
   }
 
-  // The token's standing, then the connector's reservations: a start by the reserving token uses
-  // its reservation; anyone else's start on a reserved connector is refused.
+  // Events carry the station's operator (and the view the session's driver), for subscriptions to filter by.
+  private async eventView(session: ChargingSession, identity: string): Promise<SessionView> {
+    const organisationId = (await this.stations.refOf(identity))?.organisationId ?? null;
+    return toSessionView(session, { identity, organisationId });
+  }
+
+  private async requireStationRef(identity: string): Promise<{ id: string; organisationId: string | null }> {
+    const ref = await this.stations.refOf(identity);
+    if (!ref) throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
+    return ref;
+  }
+
+  // The token's standing and access here, then the connector's reservations: a start by the
+  // reserving token uses its reservation; anyone else's start on a reserved connector is refused.
   private async authorizeStart(
     stationId: string,
     start: TransactionStart,
     exceptSessionId?: string,
   ): Promise<{ authorization: AuthorizationResult; reservationId: number | null }> {
-    const authorization = await this.tokens.authorize(start.idTag, { exceptSessionId });
+    const authorization = await this.tokens.authorize(start.idTag, { stationId, exceptSessionId });
     if (authorization.status !== 'ACCEPTED') return { authorization, reservationId: null };
     const screened = await this.reservations.screenStart(stationId, {
       connectorId: start.connectorId,
@@ -301,13 +324,15 @@ export class SessionService {
 
 }
 
-export function toSessionView(s: ChargingSession, stationIdentity: string): SessionView {
-  const station = s.station as unknown as { id: string } | string;
+export function toSessionView(s: ChargingSession, station: { identity: string; organisationId: string | null }): SessionView {
+  const stationRef = s.station as unknown as { id: string } | string;
   return {
     id: s.id,
     transactionId: s.transactionId,
-    stationId: typeof station === 'string' ? station : station.id,
-    stationIdentity,
+    stationId: typeof stationRef === 'string' ? stationRef : stationRef.id,
+    stationIdentity: station.identity,
+    organisationId: station.organisationId,
+    userId: idOf(s.user),
     connectorId: s.connectorId,
     idTag: s.idTag,
     idTokenId: idOf(s.idToken),
@@ -337,13 +362,20 @@ function idOf(ref: unknown): string | null {
   return typeof ref === 'string' ? ref : (ref as { id: string }).id;
 }
 
+// For sessions loaded with their station populated.
+function stationOf(s: ChargingSession): { identity: string; organisationId: string | null } {
+  return { identity: s.station.identity, organisationId: idOf(s.station.organisation) };
+}
+
 /** The same view from a raw row the meter writer returned, so the hot path reads nothing back. */
-export function sessionViewFromRow(r: SessionEnergyRow, stationIdentity: string): SessionView {
+export function sessionViewFromRow(r: SessionEnergyRow, station: { identity: string; organisationId: string | null }): SessionView {
   return {
     id: r.id,
     transactionId: r.transaction_id,
     stationId: r.station_id,
-    stationIdentity,
+    stationIdentity: station.identity,
+    organisationId: station.organisationId,
+    userId: r.user_id,
     connectorId: r.connector_id,
     idTag: r.id_tag,
     idTokenId: r.id_token_id,

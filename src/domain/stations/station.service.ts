@@ -1,9 +1,13 @@
 import { UniqueConstraintViolationException, type MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { EventBus } from '../../events/event-bus.js';
+import { AccountsError } from '../accounts/accounts.errors.js';
+import { ALL, type Visibility } from '../accounts/viewer.js';
 import type { AuditRecord, AuditService } from '../audit/audit.service.js';
 import type { StationStatusEvent } from '../../events/channels.js';
 import { parseInput } from '../input.js';
+import { isUuid } from '../ids.js';
+import { OrganisationSchema } from '../organisations/organisation.entity.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import { ConnectorStatusEventSchema } from './connector-status-event.entity.js';
 import { ConnectorSchema, type Connector } from './connector.entity.js';
@@ -12,6 +16,7 @@ import { StationSchema, type Station } from './station.entity.js';
 import { StationError } from './station.errors.js';
 import { generateStationPassword, hashStationPassword, STATION_PASSWORD } from './station-password.js';
 import { NO_STATION_OBSERVER, type StationObserver } from './station-observer.js';
+import { findableStationsWhere, findsStation, operatesStation } from './station-scope.js';
 import { statusColumns, type BootInfo, type ConnectorStatusReport, type ConnectorView, type StationReportView, type StationView } from './station.types.js';
 
 // Characters a charger can put in the last segment of its URL without escaping surprises.
@@ -29,7 +34,11 @@ const stationInput = z.object({
     .nullish(),
 });
 
-const registerInput = stationInput.extend({ password: STATION_PASSWORD.nullish() });
+const registerInput = stationInput.extend({
+  password: STATION_PASSWORD.nullish(),
+  // Admins only: the operator that will own it. An operator's station is their organisation's.
+  organisationId: z.string().nullish(),
+});
 export type StationInput = z.input<typeof registerInput>;
 
 const stationPatch = stationInput
@@ -52,6 +61,15 @@ export interface StationCredentials {
   securityProfile: SecurityProfile;
 }
 
+/** A station as other areas need it on hot paths: its id and owner. */
+export interface StationRef {
+  id: string;
+  organisationId: string | null;
+}
+
+// How long a cached owner is trusted; identities and ids never change, owners might.
+const REF_TTL_MS = 30_000;
+
 /** Who changed something, for the audit log; the GraphQL edge fills it from the caller. */
 export type AuditActor = Pick<AuditRecord, 'actorUserId' | 'actorApiKeyId' | 'actorLabel' | 'remoteAddress'>;
 
@@ -71,6 +89,7 @@ export class StationService {
   // lastSeenAt moves with every frame; it is kept here and written in one statement per interval.
   private readonly seen = new Map<string, Date>();
   private readonly idByIdentity = new Map<string, string>();
+  private readonly refByIdentity = new Map<string, StationRef & { at: number }>();
   private readonly connectedAt = new Map<string, Date>();
   private flushTimer: NodeJS.Timeout | undefined;
 
@@ -85,7 +104,12 @@ export class StationService {
     this.flushTimer.unref();
   }
 
-  async register(identity: string, input: StationInput, actor: AuditActor = {}): Promise<StationView> {
+  /**
+   * Registers a station, owned by the caller's organisation (operators, API keys) or by the
+   * organisation an admin names (none: admins only). `visibility` ALL is the system itself
+   * (auto-registration) or an admin.
+   */
+  async register(identity: string, input: StationInput, actor: AuditActor = {}, visibility: Visibility = ALL): Promise<StationView> {
     if (!STATION_IDENTITY.test(identity)) {
       throw new StationError(
         'INVALID_STATION_INPUT',
@@ -95,9 +119,11 @@ export class StationService {
     }
     const data = parseInput(registerInput, input, invalidStation);
     const em = this.orm.em.fork();
+    const organisationId = await this.ownerFor(em, data.organisationId ?? null, visibility);
     const station = em.create(StationSchema, {
       identity,
       name: data.name,
+      organisation: organisationId,
       address: data.address ?? null,
       latitude: data.latitude?.toFixed(6) ?? null,
       longitude: data.longitude?.toFixed(6) ?? null,
@@ -117,10 +143,26 @@ export class StationService {
       await this.audit.record('STATION_PASSWORD_SET', {
         ...actor,
         subject: identity,
+        organisationId,
         details: { generated: false, rotated: false, securityProfile: station.securityProfile },
       });
     }
     return toStationView(station, []);
+  }
+
+  private async ownerFor(em: EntityManager, requested: string | null, visibility: Visibility): Promise<string | null> {
+    if (visibility.kind === 'organisation') {
+      if (requested && requested !== visibility.organisationId) {
+        throw new AccountsError('FORBIDDEN', 'you can register stations only for your own organisation', { field: 'organisationId' });
+      }
+      return visibility.organisationId;
+    }
+    if (visibility.kind !== 'all') throw new AccountsError('FORBIDDEN', 'you cannot register stations');
+    if (!requested) return null;
+    if (!isUuid(requested) || !(await em.findOne(OrganisationSchema, { id: requested }, { fields: ['id'] }))) {
+      throw new AccountsError('ORGANISATION_NOT_FOUND', `no organisation with id ${requested}`, { field: 'organisationId' });
+    }
+    return requested;
   }
 
   /**
@@ -131,14 +173,15 @@ export class StationService {
   async setPassword(
     identity: string,
     password: string | null | undefined,
-    actor: AuditActor = {},
+    actor: AuditActor,
+    visibility: Visibility,
   ): Promise<{ station: StationView; generatedPassword: string | null }> {
     const given =
       password === null || password === undefined
         ? null
         : parseInput(STATION_PASSWORD, password, (m) => invalidStation(m.replace(/^input/, 'password'), 'password'));
     const em = this.orm.em.fork();
-    const station = await this.requireStation(em, identity);
+    const station = await this.requireStation(em, identity, visibility);
     const plain = given ?? generateStationPassword();
     const rotated = station.passwordHash != null;
     station.passwordHash = await hashStationPassword(plain);
@@ -175,10 +218,10 @@ export class StationService {
     return changed > 0;
   }
 
-  async update(identity: string, patch: StationPatch, actor: AuditActor = {}): Promise<StationView> {
+  async update(identity: string, patch: StationPatch, actor: AuditActor, visibility: Visibility): Promise<StationView> {
     const data = parseInput(stationPatch, patch, invalidStation);
     const em = this.orm.em.fork();
-    const station = await this.requireStation(em, identity);
+    const station = await this.requireStation(em, identity, visibility);
     const profileBefore = station.securityProfile;
     if (data.securityProfile !== undefined && data.securityProfile !== null) {
       // The profile is what the station must connect with: 1 and 2 need a password, and a
@@ -208,21 +251,30 @@ export class StationService {
     return this.view(em, station);
   }
 
-  async get(identity: string): Promise<StationView | null> {
+  /** A station the viewer finds (drivers: any; operators: their organisation's); null otherwise. */
+  async get(identity: string, visibility: Visibility): Promise<StationView | null> {
     const em = this.orm.em.fork();
     const station = await em.findOne(StationSchema, { identity });
-    return station ? this.view(em, station) : null;
+    return station && findsStation(visibility, refId(station.organisation)) ? this.view(em, station) : null;
   }
 
-  async getById(id: string): Promise<StationView | null> {
+  async getById(id: string, visibility: Visibility): Promise<StationView | null> {
+    if (!isUuid(id)) return null;
     const em = this.orm.em.fork();
     const station = await em.findOne(StationSchema, { id });
-    return station ? this.view(em, station) : null;
+    return station && findsStation(visibility, refId(station.organisation)) ? this.view(em, station) : null;
   }
 
-  async list(page: PageRequest, filter: StationFilter = {}): Promise<Page<StationView>> {
+  /** For actions on a station only its operators may take: STATION_NOT_FOUND for anyone else. */
+  async requireOperated(identity: string, visibility: Visibility): Promise<StationRef & { identity: string }> {
+    const station = await this.orm.em.fork().findOne(StationSchema, { identity }, { fields: ['id', 'identity', 'organisation'] });
+    if (!station || !operatesStation(visibility, refId(station.organisation))) throw stationNotFound(identity);
+    return { id: station.id, identity: station.identity, organisationId: refId(station.organisation) };
+  }
+
+  async list(page: PageRequest, filter: StationFilter, visibility: Visibility): Promise<Page<StationView>> {
     const em = this.orm.em.fork();
-    const where: Record<string, unknown> = {};
+    const where: Record<string, unknown> = { ...findableStationsWhere(visibility) };
     if (filter.online !== undefined && filter.online !== null) where.online = filter.online;
     if (filter.search) {
       const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -250,6 +302,18 @@ export class StationService {
     const row = await this.orm.em.fork().findOne(StationSchema, { identity }, { fields: ['id'] });
     if (row) this.idByIdentity.set(identity, row.id);
     return row?.id ?? null;
+  }
+
+  /** Id and owner for a hot path (events carry the owner so subscriptions can filter by it). */
+  async refOf(identity: string): Promise<StationRef | null> {
+    const cached = this.refByIdentity.get(identity);
+    if (cached && Date.now() - cached.at < REF_TTL_MS) return { id: cached.id, organisationId: cached.organisationId };
+    const row = await this.orm.em.fork().findOne(StationSchema, { identity }, { fields: ['id', 'organisation'] });
+    if (!row) return null;
+    const ref = { id: row.id, organisationId: refId(row.organisation) };
+    this.idByIdentity.set(identity, row.id);
+    this.refByIdentity.set(identity, { ...ref, at: Date.now() });
+    return ref;
   }
 
   /**
@@ -528,9 +592,10 @@ export class StationService {
     return out;
   }
 
-  private async requireStation(em: EntityManager, identity: string): Promise<Station> {
+  // With a visibility: only a station the viewer operates; any other is "not found".
+  private async requireStation(em: EntityManager, identity: string, visibility: Visibility = ALL): Promise<Station> {
     const station = await em.findOne(StationSchema, { identity });
-    if (!station) throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
+    if (!station || !operatesStation(visibility, refId(station.organisation))) throw stationNotFound(identity);
     return station;
   }
 
@@ -543,6 +608,7 @@ function statusEventBase(station: Station, at: Date): StationStatusEvent {
   return {
     stationId: station.id,
     stationIdentity: station.identity,
+    organisationId: refId(station.organisation),
     kind: 'CONNECTION',
     connectorId: null,
     status: null,
@@ -558,6 +624,8 @@ const refId = (ref: { id: string } | string | null | undefined): string | null =
   ref == null ? null : typeof ref === 'string' ? ref : ref.id;
 
 const toProfile = (n: number): SecurityProfile => (n >= 2 ? 2 : n <= 0 ? 0 : 1);
+
+const stationNotFound = (identity: string) => new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
 
 const invalidStation = (message: string, field: string) =>
   new StationError('INVALID_STATION_INPUT', message, { field });
@@ -591,6 +659,7 @@ export function toStationView(s: Station, connectors: ConnectorView[]): StationV
     id: s.id,
     identity: s.identity,
     name: s.name,
+    organisationId: refId(s.organisation),
     address: s.address ?? null,
     latitude: s.latitude ?? null,
     longitude: s.longitude ?? null,

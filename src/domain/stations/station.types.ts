@@ -76,6 +76,8 @@ export interface StationView {
   id: string;
   identity: string;
   name: string;
+  /** The operator that owns it; null for stations only admins manage. */
+  organisationId: string | null;
   address: string | null;
   latitude: string | null;
   longitude: string | null;

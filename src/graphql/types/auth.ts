@@ -14,7 +14,7 @@ const AuthPayloadRef = builder.objectRef<AuthTokens>('AuthPayload').implement({
     accessTokenExpiresAt: t.expose('accessTokenExpiresAt', { type: 'DateTime' }),
     refreshToken: t.exposeString('refreshToken'),
     refreshTokenExpiresAt: t.expose('refreshTokenExpiresAt', { type: 'DateTime' }),
-    user: t.field({ type: UserRef, skipTypeScopes: true, authScopes: { public: true }, resolve: (p) => p.user }),
+    user: t.field({ type: UserRef, grantScopes: ['ownAccount'], resolve: (p) => p.user }),
   }),
 });
 

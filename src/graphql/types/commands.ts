@@ -27,13 +27,19 @@ import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { badInput } from '../errors.js';
 import { pageRequest, toConnection } from '../pagination.js';
-import { StationRef } from './station.js';
+import { anyPermission, CHARGING_CONTROL } from '../scopes.js';
+import { operates, StationRef } from './station.js';
 
 // Remote control, diagnostics and maintenance: one mutation per thing an operator or app wants
 // done. Each sends a command to the station, waits for its answer and returns the recorded
 // command with the answer's meaning. A station that answers "no" is a result; a station that
 // cannot be reached, does not answer or answers with an error is a GraphQL error
 // (STATION_OFFLINE, STATION_TIMEOUT, STATION_ERROR, with extensions.commandId), and recorded.
+//
+// Access: every command needs stations:command and a station of the caller's organisation
+// (admins: any); any other station is STATION_NOT_FOUND. A driver's own charging (charging:self)
+// is the exception: startCharging at any station with their own token (never a named idTag),
+// stopCharging of their own session, reservations for their own tokens.
 
 /** Who is asking: set by authentication when there is one. */
 const actorOf = (ctx: GraphQLContext): Actor => ctx.actor;
@@ -70,6 +76,8 @@ const ChargingLimitStatusEnum = builder.enumType('ChargingLimitStatus', { values
 
 export const StationCommandRef = builder.objectRef<StationCommandView>('StationCommand').implement({
   description: 'A command sent to a station: who asked, when, what was sent, what came back and how long it took.',
+  // Reached only as the caller's own command's result, or through station.commands (monitoring:read).
+  authScopes: anyPermission('charging:self', 'stations:command', 'monitoring:read'),
   fields: (t) => ({
     id: t.exposeID('id'),
     stationIdentity: t.exposeString('stationIdentity'),
@@ -92,6 +100,7 @@ export const StationCommandRef = builder.objectRef<StationCommandView>('StationC
 
 const ConfigurationKeyRef = builder.objectRef<ConfigurationKeyView>('ConfigurationKey').implement({
   description: 'A configuration key as the station last reported it, or as we last changed it.',
+  authScopes: { permission: 'stations:command' },
   fields: (t) => ({
     key: t.exposeString('key'),
     value: t.exposeString('value', { nullable: true }),
@@ -105,6 +114,7 @@ const ConfigurationKeyRef = builder.objectRef<ConfigurationKeyView>('Configurati
 
 export const ReservationRef = builder.objectRef<ReservationView>('Reservation').implement({
   description: 'A connector held for one token (or its group) until a time.',
+  authScopes: CHARGING_CONTROL,
   fields: (t) => ({
     id: t.exposeInt('id', { description: 'The reservationId the station knows it by.' }),
     stationIdentity: t.exposeString('stationIdentity'),
@@ -122,6 +132,7 @@ export const ReservationRef = builder.objectRef<ReservationView>('Reservation').
 
 const ChargingLimitRef = builder.objectRef<ChargingLimitView>('ChargingLimit').implement({
   description: "A cap on a station's (connector 0) or a connector's charging power or current that the station accepted.",
+  authScopes: { permission: 'stations:command' },
   fields: (t) => ({
     profileId: t.exposeInt('profileId', { description: 'The charging profile id the station knows it by.' }),
     scope: t.expose('scope', { type: ChargingLimitScopeEnum }),
@@ -137,6 +148,7 @@ const ChargingLimitRef = builder.objectRef<ChargingLimitView>('ChargingLimit').i
 
 const LocalListRef = builder.objectRef<LocalListView>('LocalAuthorizationList').implement({
   description: "The station's local authorization list as far as we know it.",
+  authScopes: { permission: 'stations:command' },
   fields: (t) => ({
     version: t.exposeInt('version', { nullable: true, description: 'Null when the station has no local list support.' }),
     inSync: t.exposeBoolean('inSync', { description: 'We know its content, so a DIFFERENTIAL update is possible.' }),
@@ -146,6 +158,7 @@ const LocalListRef = builder.objectRef<LocalListView>('LocalAuthorizationList').
 });
 
 const SchedulePeriodRef = builder.objectRef<SchedulePeriod>('ChargingSchedulePeriod').implement({
+  authScopes: { permission: 'stations:command' },
   fields: (t) => ({
     startSeconds: t.exposeInt('startSeconds', { description: 'Seconds from the start of the schedule.' }),
     limit: t.exposeFloat('limit'),
@@ -155,6 +168,7 @@ const SchedulePeriodRef = builder.objectRef<SchedulePeriod>('ChargingSchedulePer
 
 const CompositeScheduleRef = builder.objectRef<CompositeSchedule>('CompositeSchedule').implement({
   description: 'The limits a connector will charge at, combined from every profile the station holds.',
+  authScopes: { permission: 'stations:command' },
   fields: (t) => ({
     connectorId: t.exposeInt('connectorId'),
     scheduleStart: t.expose('scheduleStart', { type: 'DateTime', nullable: true }),
@@ -178,6 +192,7 @@ const CommandPayloadRef = builder.interfaceRef<CommandOutcome<{ answer: CommandA
 });
 
 const StationCommandPayloadRef = builder.objectRef<CommandOutcome>('StationCommandPayload').implement({
+  authScopes: CHARGING_CONTROL,
   interfaces: [CommandPayloadRef],
   fields: () => ({}),
 });
@@ -185,6 +200,7 @@ const StationCommandPayloadRef = builder.objectRef<CommandOutcome>('StationComma
 const StationConfigurationPayloadRef = builder
   .objectRef<CommandOutcome<ResultOf<'GET_CONFIGURATION'>> & { keys: ConfigurationKeyView[] }>('StationConfigurationPayload')
   .implement({
+    authScopes: { permission: 'stations:command' },
     interfaces: [CommandPayloadRef],
     fields: (t) => ({
       keys: t.field({ type: [ConfigurationKeyRef], description: 'The keys the station reported, as stored.', resolve: (o) => o.keys }),
@@ -197,6 +213,7 @@ const ChangeConfigurationPayloadRef = builder
     'ChangeStationConfigurationPayload',
   )
   .implement({
+    authScopes: { permission: 'stations:command' },
     interfaces: [CommandPayloadRef],
     fields: (t) => ({
       key: t.field({ type: ConfigurationKeyRef, nullable: true, description: 'The key as stored, when the change was accepted.', resolve: (o) => o.key }),
@@ -205,6 +222,7 @@ const ChangeConfigurationPayloadRef = builder
   });
 
 const DataTransferPayloadRef = builder.objectRef<CommandOutcome<ResultOf<'DATA_TRANSFER'>>>('DataTransferPayload').implement({
+  authScopes: { permission: 'stations:command' },
   interfaces: [CommandPayloadRef],
   fields: (t) => ({ data: t.string({ nullable: true, resolve: (o) => o.result.data }) }),
 });
@@ -212,6 +230,7 @@ const DataTransferPayloadRef = builder.objectRef<CommandOutcome<ResultOf<'DATA_T
 const LocalListVersionPayloadRef = builder
   .objectRef<CommandOutcome<ResultOf<'GET_LOCAL_LIST_VERSION'>> & { list: LocalListView }>('LocalListVersionPayload')
   .implement({
+    authScopes: { permission: 'stations:command' },
     interfaces: [CommandPayloadRef],
     fields: (t) => ({
       version: t.int({ nullable: true, description: 'Null when the station has no local list support.', resolve: (o) => o.result.version }),
@@ -222,6 +241,7 @@ const LocalListVersionPayloadRef = builder
 const SendLocalListPayloadRef = builder
   .objectRef<CommandOutcome<ResultOf<'SEND_LOCAL_LIST'>> & { list: LocalListView; sent: number }>('SendLocalListPayload')
   .implement({
+    authScopes: { permission: 'stations:command' },
     interfaces: [CommandPayloadRef],
     fields: (t) => ({
       sent: t.int({ description: 'Entries sent (for DIFFERENTIAL: additions, changes and removals).', resolve: (o) => o.sent }),
@@ -232,6 +252,7 @@ const SendLocalListPayloadRef = builder
 const ReservationPayloadRef = builder
   .objectRef<CommandOutcome & { reservation: ReservationView }>('ReservationPayload')
   .implement({
+    authScopes: CHARGING_CONTROL,
     interfaces: [CommandPayloadRef],
     fields: (t) => ({ reservation: t.field({ type: ReservationRef, resolve: (o) => o.reservation }) }),
   });
@@ -239,6 +260,7 @@ const ReservationPayloadRef = builder
 const ChargingLimitPayloadRef = builder
   .objectRef<CommandOutcome & { limit: ChargingLimitView | null }>('ChargingLimitPayload')
   .implement({
+    authScopes: { permission: 'stations:command' },
     interfaces: [CommandPayloadRef],
     fields: (t) => ({
       limit: t.field({ type: ChargingLimitRef, nullable: true, description: 'The limit set or cleared, when there was one.', resolve: (o) => o.limit }),
@@ -248,6 +270,7 @@ const ChargingLimitPayloadRef = builder
 const CompositeSchedulePayloadRef = builder
   .objectRef<CommandOutcome<ResultOf<'GET_COMPOSITE_SCHEDULE'>>>('CompositeSchedulePayload')
   .implement({
+    authScopes: { permission: 'stations:command' },
     interfaces: [CommandPayloadRef],
     fields: (t) => ({ schedule: t.field({ type: CompositeScheduleRef, nullable: true, resolve: (o) => o.result.schedule }) }),
   });
@@ -261,77 +284,104 @@ const listSize = (first: number | null | undefined, max = 500) => {
 builder.objectFields(StationRef, (t) => ({
   commands: t.connection({
     type: StationCommandRef,
-    description: 'Commands sent to this station, newest first.',
-    resolve: async (station, args, ctx) => toConnection(await ctx.services.commands.history(station.id, pageRequest(args))),
+    description: 'Commands sent to this station, newest first, with who asked.',
+    authScopes: { permission: 'monitoring:read' },
+    resolve: async (station, args, ctx) =>
+      toConnection(operates(ctx, station) ? await ctx.services.commands.history(station.id, pageRequest(args)) : NO_PAGE),
   }),
   configuration: t.field({
     type: [ConfigurationKeyRef],
     description: 'Configuration keys as last read from the station (getStationConfiguration), A-Z.',
-    resolve: (station, _args, ctx) => ctx.services.configuration.list(station.id),
+    authScopes: { permission: 'stations:command' },
+    resolve: (station, _args, ctx) => (operates(ctx, station) ? ctx.services.configuration.list(station.id) : []),
   }),
   reservations: t.field({
     type: [ReservationRef],
     description: 'Newest first.',
     args: { active: t.arg.boolean({ description: 'Only those the station holds now.' }), first: t.arg.int({ defaultValue: 50 }) },
+    authScopes: { permission: 'stations:command' },
     resolve: (station, args, ctx) =>
-      ctx.services.reservations.list(station.id, { activeOnly: args.active ?? false, limit: listSize(args.first) }),
+      operates(ctx, station)
+        ? ctx.services.reservations.list(station.id, { activeOnly: args.active ?? false, limit: listSize(args.first) })
+        : [],
   }),
   localListVersion: t.int({
     nullable: true,
     description: 'The version of its local authorization list, as last sent or reported.',
-    resolve: async (station, _args, ctx) => (await ctx.services.localLists.view(station.id))?.version ?? null,
+    authScopes: { permission: 'stations:command' },
+    resolve: async (station, _args, ctx) => (operates(ctx, station) ? ((await ctx.services.localLists.view(station.id))?.version ?? null) : null),
   }),
   localList: t.field({
     type: LocalListRef,
     nullable: true,
-    resolve: (station, _args, ctx) => ctx.services.localLists.view(station.id),
+    authScopes: { permission: 'stations:command' },
+    resolve: (station, _args, ctx) => (operates(ctx, station) ? ctx.services.localLists.view(station.id) : null),
   }),
   chargingLimits: t.field({
     type: [ChargingLimitRef],
     description: 'Newest first.',
     args: { active: t.arg.boolean({ description: 'Only those in effect.' }), first: t.arg.int({ defaultValue: 50 }) },
+    authScopes: { permission: 'stations:command' },
     resolve: (station, args, ctx) =>
-      ctx.services.chargingLimits.list(station.id, { activeOnly: args.active ?? false, limit: listSize(args.first) }),
+      operates(ctx, station)
+        ? ctx.services.chargingLimits.list(station.id, { activeOnly: args.active ?? false, limit: listSize(args.first) })
+        : [],
   }),
 }));
+
+const NO_PAGE = { items: [], hasNextPage: false };
 
 builder.queryField('reservation', (t) =>
   t.field({
     type: ReservationRef,
     nullable: true,
+    description: 'Drivers: reservations of their own tokens; operators and API keys: those at their stations. Null for any other.',
     args: { id: t.arg.int({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.reservations.get(args.id),
+    authScopes: CHARGING_CONTROL,
+    resolve: (_root, args, ctx) => ctx.services.reservations.get(args.id, ctx.visibility),
   }),
 );
 
 builder.mutationFields((t) => ({
   startCharging: t.field({
     type: StationCommandPayloadRef,
-    description: "Asks the station to start charging for a token; without idTag, the caller's own token.",
+    description:
+      "Asks the station to start charging for a token; without idTag, the caller's own token (an app token first). " +
+      'Drivers: at any station, only with their own token (an idTag is FORBIDDEN); operators: at their stations, any token.',
     args: {
       stationIdentity: t.arg.string({ required: true }),
       connectorId: t.arg.int({ description: 'Omitted: the station picks one.' }),
-      idTag: t.arg.string(),
+      idTag: t.arg.string({ description: 'Operators only.' }),
     },
+    authScopes: CHARGING_CONTROL,
     resolve: (_root, args, ctx) =>
-      ctx.services.commands.startCharging(actorOf(ctx), args.stationIdentity, { connectorId: args.connectorId, idTag: args.idTag }),
+      ctx.services.commands.startCharging(
+        actorOf(ctx),
+        args.stationIdentity,
+        { connectorId: args.connectorId, idTag: args.idTag },
+        ctx.visibility,
+      ),
   }),
   stopCharging: t.field({
     type: StationCommandPayloadRef,
-    description: 'Asks the station to stop a running session.',
+    description: 'Asks the station to stop a running session. Drivers: only their own (any other is NOT_FOUND).',
     args: { sessionId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.commands.stopCharging(actorOf(ctx), String(args.sessionId)),
+    authScopes: CHARGING_CONTROL,
+    resolve: (_root, args, ctx) => ctx.services.commands.stopCharging(actorOf(ctx), String(args.sessionId), ctx.visibility),
   }),
   resetStation: t.field({
     type: StationCommandPayloadRef,
     args: { stationIdentity: t.arg.string({ required: true }), type: t.arg({ type: ResetTypeEnum, required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.commands.reset(actorOf(ctx), args.stationIdentity, args.type),
+    authScopes: { permission: 'stations:command' },
+    resolve: (_root, args, ctx) => ctx.services.commands.reset(actorOf(ctx), args.stationIdentity, args.type, ctx.visibility),
   }),
   unlockConnector: t.field({
     type: StationCommandPayloadRef,
     description: 'Releases the cable lock of a connector, e.g. for a driver whose cable is stuck.',
     args: { stationIdentity: t.arg.string({ required: true }), connectorId: t.arg.int({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.commands.unlockConnector(actorOf(ctx), args.stationIdentity, args.connectorId),
+    authScopes: { permission: 'stations:command' },
+    resolve: (_root, args, ctx) =>
+      ctx.services.commands.unlockConnector(actorOf(ctx), args.stationIdentity, args.connectorId, ctx.visibility),
   }),
   changeAvailability: t.field({
     type: StationCommandPayloadRef,
@@ -341,14 +391,16 @@ builder.mutationFields((t) => ({
       connectorId: t.arg.int({ defaultValue: 0 }),
       available: t.arg.boolean({ required: true }),
     },
+    authScopes: { permission: 'stations:command' },
     resolve: (_root, args, ctx) =>
-      ctx.services.commands.changeAvailability(actorOf(ctx), args.stationIdentity, args.connectorId ?? 0, args.available),
+      ctx.services.commands.changeAvailability(actorOf(ctx), args.stationIdentity, args.connectorId ?? 0, args.available, ctx.visibility),
   }),
   getStationConfiguration: t.field({
     type: StationConfigurationPayloadRef,
     description: 'Reads configuration keys from the station (all when keys is omitted) and stores them.',
     args: { stationIdentity: t.arg.string({ required: true }), keys: t.arg.stringList() },
-    resolve: (_root, args, ctx) => ctx.services.configuration.fetch(actorOf(ctx), args.stationIdentity, args.keys ?? null),
+    authScopes: { permission: 'stations:command' },
+    resolve: (_root, args, ctx) => ctx.services.configuration.fetch(actorOf(ctx), args.stationIdentity, args.keys ?? null, ctx.visibility),
   }),
   changeStationConfiguration: t.field({
     type: ChangeConfigurationPayloadRef,
@@ -357,14 +409,16 @@ builder.mutationFields((t) => ({
       key: t.arg.string({ required: true }),
       value: t.arg.string({ required: true }),
     },
+    authScopes: { permission: 'stations:command' },
     resolve: (_root, args, ctx) =>
-      ctx.services.configuration.change(actorOf(ctx), args.stationIdentity, { key: args.key, value: args.value }),
+      ctx.services.configuration.change(actorOf(ctx), args.stationIdentity, { key: args.key, value: args.value }, ctx.visibility),
   }),
   clearStationCache: t.field({
     type: StationCommandPayloadRef,
     description: "Empties the station's authorization cache.",
     args: { stationIdentity: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.commands.clearCache(actorOf(ctx), args.stationIdentity),
+    authScopes: { permission: 'stations:command' },
+    resolve: (_root, args, ctx) => ctx.services.commands.clearCache(actorOf(ctx), args.stationIdentity, ctx.visibility),
   }),
   triggerMessage: t.field({
     type: StationCommandPayloadRef,
@@ -374,8 +428,9 @@ builder.mutationFields((t) => ({
       message: t.arg({ type: TriggerMessageTypeEnum, required: true }),
       connectorId: t.arg.int(),
     },
+    authScopes: { permission: 'stations:command' },
     resolve: (_root, args, ctx) =>
-      ctx.services.commands.triggerMessage(actorOf(ctx), args.stationIdentity, args.message, args.connectorId ?? null),
+      ctx.services.commands.triggerMessage(actorOf(ctx), args.stationIdentity, args.message, args.connectorId ?? null, ctx.visibility),
   }),
   sendDataTransfer: t.field({
     type: DataTransferPayloadRef,
@@ -386,44 +441,61 @@ builder.mutationFields((t) => ({
       messageId: t.arg.string(),
       data: t.arg.string(),
     },
+    authScopes: { permission: 'stations:command' },
     resolve: (_root, args, ctx) =>
-      ctx.services.commands.dataTransfer(actorOf(ctx), args.stationIdentity, {
-        vendorId: args.vendorId,
-        messageId: args.messageId,
-        data: args.data,
-      }),
+      ctx.services.commands.dataTransfer(
+        actorOf(ctx),
+        args.stationIdentity,
+        { vendorId: args.vendorId, messageId: args.messageId, data: args.data },
+        ctx.visibility,
+      ),
   }),
   getLocalListVersion: t.field({
     type: LocalListVersionPayloadRef,
     args: { stationIdentity: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.localLists.fetchVersion(actorOf(ctx), args.stationIdentity),
+    authScopes: { permission: 'stations:command' },
+    resolve: async (_root, args, ctx) => {
+      // The local list service sends to any station it is given: only one the caller operates.
+      await ctx.services.stations.requireOperated(args.stationIdentity, ctx.visibility);
+      return ctx.services.localLists.fetchVersion(actorOf(ctx), args.stationIdentity);
+    },
   }),
   sendLocalList: t.field({
     type: SendLocalListPayloadRef,
     description: 'Sends the tokens allowed to charge at the station, so it can authorize them offline.',
     args: { stationIdentity: t.arg.string({ required: true }), mode: t.arg({ type: LocalListUpdateModeEnum, required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.localLists.send(actorOf(ctx), args.stationIdentity, args.mode),
+    authScopes: { permission: 'stations:command' },
+    resolve: async (_root, args, ctx) => {
+      await ctx.services.stations.requireOperated(args.stationIdentity, ctx.visibility);
+      return ctx.services.localLists.send(actorOf(ctx), args.stationIdentity, args.mode);
+    },
   }),
   reserveConnector: t.field({
     type: ReservationPayloadRef,
-    description: 'Holds a connector (0: any connector) for a token until expiresAt. Only ACTIVE when the station accepted.',
+    description:
+      'Holds a connector (0: any connector) for a token until expiresAt. Only ACTIVE when the station accepted. ' +
+      "Without idTag: the caller's own token. Drivers: at any station, only for their own tokens; operators: at their stations.",
     args: {
       stationIdentity: t.arg.string({ required: true }),
       connectorId: t.arg.int({ required: true }),
-      idTag: t.arg.string({ required: true }),
+      idTag: t.arg.string(),
       expiresAt: t.arg({ type: 'DateTime', required: true }),
     },
+    authScopes: CHARGING_CONTROL,
     resolve: (_root, args, ctx) =>
-      ctx.services.reservations.reserve(actorOf(ctx), args.stationIdentity, {
-        connectorId: args.connectorId,
-        idTag: args.idTag,
-        expiresAt: args.expiresAt,
-      }),
+      ctx.services.reservations.reserve(
+        actorOf(ctx),
+        args.stationIdentity,
+        { connectorId: args.connectorId, idTag: args.idTag, expiresAt: args.expiresAt },
+        ctx.visibility,
+      ),
   }),
   cancelReservation: t.field({
     type: ReservationPayloadRef,
+    description: 'Drivers: reservations of their own tokens; operators: those at their stations (any other is NOT_FOUND).',
     args: { reservationId: t.arg.int({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.reservations.cancel(actorOf(ctx), args.reservationId),
+    authScopes: CHARGING_CONTROL,
+    resolve: (_root, args, ctx) => ctx.services.reservations.cancel(actorOf(ctx), args.reservationId, ctx.visibility),
   }),
   setChargingLimit: t.field({
     type: ChargingLimitPayloadRef,
@@ -434,17 +506,21 @@ builder.mutationFields((t) => ({
       limit: t.arg.float({ required: true }),
       unit: t.arg({ type: ChargingRateUnitEnum, required: true }),
     },
+    authScopes: { permission: 'stations:command' },
     resolve: (_root, args, ctx) =>
-      ctx.services.chargingLimits.set(actorOf(ctx), args.stationIdentity, {
-        connectorId: args.connectorId ?? 0,
-        limit: args.limit,
-        unit: args.unit,
-      }),
+      ctx.services.chargingLimits.set(
+        actorOf(ctx),
+        args.stationIdentity,
+        { connectorId: args.connectorId ?? 0, limit: args.limit, unit: args.unit },
+        ctx.visibility,
+      ),
   }),
   clearChargingLimit: t.field({
     type: ChargingLimitPayloadRef,
     args: { stationIdentity: t.arg.string({ required: true }), connectorId: t.arg.int({ defaultValue: 0 }) },
-    resolve: (_root, args, ctx) => ctx.services.chargingLimits.clear(actorOf(ctx), args.stationIdentity, args.connectorId ?? 0),
+    authScopes: { permission: 'stations:command' },
+    resolve: (_root, args, ctx) =>
+      ctx.services.chargingLimits.clear(actorOf(ctx), args.stationIdentity, args.connectorId ?? 0, ctx.visibility),
   }),
   getCompositeSchedule: t.field({
     type: CompositeSchedulePayloadRef,
@@ -455,11 +531,13 @@ builder.mutationFields((t) => ({
       durationSeconds: t.arg.int({ required: true }),
       unit: t.arg({ type: ChargingRateUnitEnum }),
     },
+    authScopes: { permission: 'stations:command' },
     resolve: (_root, args, ctx) =>
-      ctx.services.chargingLimits.compositeSchedule(actorOf(ctx), args.stationIdentity, {
-        connectorId: args.connectorId ?? 0,
-        durationSeconds: args.durationSeconds,
-        unit: args.unit,
-      }),
+      ctx.services.chargingLimits.compositeSchedule(
+        actorOf(ctx),
+        args.stationIdentity,
+        { connectorId: args.connectorId ?? 0, durationSeconds: args.durationSeconds, unit: args.unit },
+        ctx.visibility,
+      ),
   }),
 }));

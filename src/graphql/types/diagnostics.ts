@@ -2,8 +2,12 @@ import { DIAGNOSTICS_STATUSES } from '../../domain/diagnostics/diagnostics-statu
 import type { DiagnosticsRequestView } from '../../domain/diagnostics/diagnostics.types.js';
 import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
+import { MAINTENANCE_READ } from '../scopes.js';
 import { AlertRef } from './monitoring.js';
-import { StationRef } from './station.js';
+import { operates, StationRef } from './station.js';
+
+// Diagnostics requests are those of stations the caller operates. Reading them takes
+// monitoring:read or stations:command; asking a station for its diagnostics stations:command.
 
 const DiagnosticsStatusEnum = builder.enumType('DiagnosticsStatus', {
   values: DIAGNOSTICS_STATUSES,
@@ -20,10 +24,11 @@ export const DiagnosticsRequestRef = builder.objectRef<DiagnosticsRequestView>('
   description:
     'A GetDiagnostics asked of a station. The station uploads over HTTP(S) PUT or POST (raw body or multipart/form-data) ' +
     'to a URL of this server with a token for this request; FTP is not offered.',
+  authScopes: MAINTENANCE_READ,
   fields: (t) => ({
     id: t.exposeID('id'),
     stationIdentity: t.exposeString('stationIdentity'),
-    station: t.field({ type: StationRef, nullable: true, resolve: (r, _args, ctx) => ctx.services.stations.getById(r.stationId) }),
+    station: t.field({ type: StationRef, nullable: true, resolve: (r, _args, ctx) => ctx.services.stations.getById(r.stationId, ctx.visibility) }),
     status: t.expose('status', { type: DiagnosticsStatusEnum }),
     startTime: t.expose('startTime', { type: 'DateTime', nullable: true }),
     stopTime: t.expose('stopTime', { type: 'DateTime', nullable: true }),
@@ -32,7 +37,10 @@ export const DiagnosticsRequestRef = builder.objectRef<DiagnosticsRequestView>('
     contentType: t.exposeString('contentType', { nullable: true, description: 'As the uploader declared it; downloads are always served as octet-stream.' }),
     size: t.exposeInt('size', { nullable: true, description: 'Bytes received.' }),
     sha256: t.exposeString('sha256', { nullable: true }),
-    downloadUrl: t.exposeString('downloadUrl', { nullable: true, description: 'GET it to download the file, once uploaded.' }),
+    downloadUrl: t.exposeString('downloadUrl', {
+      nullable: true,
+      description: 'GET it with `Authorization: Bearer <token or API key>` to download the file, once uploaded.',
+    }),
     stationStatus: t.expose('stationStatus', { type: DiagnosticsUploadStatusEnum, nullable: true, description: 'The last upload status the station reported.' }),
     failureReason: t.exposeString('failureReason', { nullable: true }),
     requestedAt: t.expose('requestedAt', { type: 'DateTime' }),
@@ -46,10 +54,11 @@ builder.objectField(StationRef, 'diagnosticsRequests', (t) =>
     type: [DiagnosticsRequestRef],
     description: 'Newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
+    authScopes: MAINTENANCE_READ,
     resolve: (s, args, ctx) => {
       const limit = args.first ?? 20;
       if (limit < 1 || limit > 200) throw badInput('first must be between 1 and 200', 'first');
-      return ctx.services.diagnostics.listForStation(s.id, limit);
+      return operates(ctx, s) ? ctx.services.diagnostics.listForStation(s.id, limit) : [];
     },
   }),
 );
@@ -58,8 +67,9 @@ builder.objectField(AlertRef, 'diagnosticsRequest', (t) =>
   t.field({
     type: DiagnosticsRequestRef,
     nullable: true,
+    authScopes: MAINTENANCE_READ,
     resolve: (a, _args, ctx) =>
-      a.subjectType === 'DIAGNOSTICS_REQUEST' && a.subjectId ? ctx.services.diagnostics.get(a.subjectId) : null,
+      a.subjectType === 'DIAGNOSTICS_REQUEST' && a.subjectId ? ctx.services.diagnostics.get(a.subjectId, ctx.visibility) : null,
   }),
 );
 
@@ -68,7 +78,8 @@ builder.queryField('diagnosticsRequest', (t) =>
     type: DiagnosticsRequestRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.diagnostics.get(String(args.id)),
+    authScopes: MAINTENANCE_READ,
+    resolve: (_root, args, ctx) => ctx.services.diagnostics.get(String(args.id), ctx.visibility),
   }),
 );
 
@@ -89,9 +100,10 @@ builder.mutationField('requestDiagnostics', (t) =>
       'Asks the station to upload its diagnostics here. Answers the request once the station answered: ACCEPTED, NO_DIAGNOSTICS, ' +
       'REJECTED or SEND_FAILED (with failureReason); the upload itself follows and moves the request on.',
     args: { input: t.arg({ type: RequestDiagnosticsInput, required: true }) },
+    authScopes: { permission: 'stations:command' },
     resolve: (_root, { input }, ctx) => {
       const { stationIdentity, ...rest } = input;
-      return ctx.services.diagnostics.request(stationIdentity, rest);
+      return ctx.services.diagnostics.request(stationIdentity, rest, ctx.visibility);
     },
   }),
 );

@@ -4,9 +4,15 @@ import type { FirmwareFileView, FirmwareJobView, FirmwareRolloutView, RolloutCou
 import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
 import { pageRequest, toConnection } from '../pagination.js';
+import { operatesStation } from '../../domain/stations/station-scope.js';
+import { MAINTENANCE_READ } from '../scopes.js';
 import { filterEvents } from '../subscriptions.js';
 import { AlertRef } from './monitoring.js';
-import { StationRef } from './station.js';
+import { operates, StationRef } from './station.js';
+
+// Firmware files belong to an organisation (an admin's own: admins only); rollouts and jobs are
+// seen by whoever operates their stations. Uploading, using files and rolling out take
+// stations:command; watching progress monitoring:read or stations:command.
 
 const FirmwareJobStatusEnum = builder.enumType('FirmwareJobStatus', {
   values: FIRMWARE_JOB_STATUSES,
@@ -19,10 +25,14 @@ const FirmwareProgressEnum = builder.enumType('FirmwareProgress', {
 });
 
 export const FirmwareFileRef = builder.objectRef<FirmwareFileView>('FirmwareFile').implement({
-  description: 'A firmware image uploaded with POST /firmware (raw body with ?fileName=, or multipart/form-data).',
+  description:
+    'A firmware image uploaded with POST /firmware (raw body with ?fileName=, or multipart/form-data; ' +
+    '`Authorization: Bearer <token or API key>`; admins may add ?organisationId=).',
+  authScopes: { permission: 'stations:command' },
   fields: (t) => ({
     id: t.exposeID('id'),
     fileName: t.exposeString('fileName'),
+    organisationId: t.exposeID('organisationId', { nullable: true, description: "The operator it belongs to; null: an admin's." }),
     contentType: t.exposeString('contentType', { nullable: true }),
     size: t.exposeInt('size'),
     sha256: t.exposeString('sha256'),
@@ -33,12 +43,17 @@ export const FirmwareFileRef = builder.objectRef<FirmwareFileView>('FirmwareFile
 
 export const FirmwareJobRef = builder.objectRef<FirmwareJobView>('FirmwareJob').implement({
   description: 'The update of one station within a rollout.',
+  authScopes: MAINTENANCE_READ,
   fields: (t) => ({
     id: t.exposeID('id'),
     rolloutId: t.exposeID('rolloutId'),
-    rollout: t.field({ type: FirmwareRolloutRef, nullable: true, resolve: (j, _args, ctx) => ctx.services.firmware.getRollout(j.rolloutId) }),
+    rollout: t.field({
+      type: FirmwareRolloutRef,
+      nullable: true,
+      resolve: (j, _args, ctx) => ctx.services.firmware.getRollout(j.rolloutId, ctx.visibility),
+    }),
     stationIdentity: t.exposeString('stationIdentity'),
-    station: t.field({ type: StationRef, nullable: true, resolve: (j, _args, ctx) => ctx.services.stations.getById(j.stationId) }),
+    station: t.field({ type: StationRef, nullable: true, resolve: (j, _args, ctx) => ctx.services.stations.getById(j.stationId, ctx.visibility) }),
     status: t.expose('status', { type: FirmwareJobStatusEnum }),
     stationStatus: t.expose('stationStatus', { type: FirmwareProgressEnum, nullable: true, description: 'The last progress the station reported.' }),
     failureReason: t.exposeString('failureReason', { nullable: true }),
@@ -50,10 +65,12 @@ export const FirmwareJobRef = builder.objectRef<FirmwareJobView>('FirmwareJob').
 });
 
 const StatusCountRef = builder.objectRef<{ status: FirmwareJobView['status']; count: number }>('FirmwareJobStatusCount').implement({
+  authScopes: MAINTENANCE_READ,
   fields: (t) => ({ status: t.expose('status', { type: FirmwareJobStatusEnum }), count: t.exposeInt('count') }),
 });
 
 const RolloutCountsRef = builder.objectRef<RolloutCounts>('FirmwareRolloutCounts').implement({
+  authScopes: MAINTENANCE_READ,
   fields: (t) => ({
     total: t.exposeInt('total'),
     pending: t.exposeInt('pending', { description: 'SCHEDULED or SENT: no progress reported yet.' }),
@@ -67,25 +84,28 @@ const RolloutCountsRef = builder.objectRef<RolloutCounts>('FirmwareRolloutCounts
 
 const FirmwareRolloutRef = builder.objectRef<FirmwareRolloutView>('FirmwareRollout');
 FirmwareRolloutRef.implement({
-  description: 'One updateFirmware: the same firmware sent to a list of stations, one job each.',
+  description:
+    'One updateFirmware: the same firmware sent to a list of stations, one job each. Its counts and jobs cover the stations the caller operates.',
+  authScopes: MAINTENANCE_READ,
   fields: (t) => ({
     id: t.exposeID('id'),
     firmwareFile: t.field({
       type: FirmwareFileRef,
       nullable: true,
-      resolve: (r, _args, ctx) => (r.firmwareFileId ? ctx.services.firmware.getFile(r.firmwareFileId) : null),
+      description: "Null when the file is not the caller's organisation's.",
+      resolve: (r, _args, ctx) => (r.firmwareFileId ? ctx.services.firmware.getFile(r.firmwareFileId, ctx.visibility) : null),
     }),
     externalLocation: t.exposeString('externalLocation', { nullable: true }),
     retrieveAt: t.expose('retrieveAt', { type: 'DateTime' }),
     retries: t.exposeInt('retries', { nullable: true }),
     retryInterval: t.exposeInt('retryInterval', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    counts: t.field({ type: RolloutCountsRef, resolve: (r, _args, ctx) => ctx.services.firmware.rolloutCounts(r.id) }),
+    counts: t.field({ type: RolloutCountsRef, resolve: (r, _args, ctx) => ctx.services.firmware.rolloutCounts(r.id, ctx.visibility) }),
     jobs: t.field({
       type: [FirmwareJobRef],
       description: 'By station identity.',
       args: { status: t.arg({ type: [FirmwareJobStatusEnum] }) },
-      resolve: (r, args, ctx) => ctx.services.firmware.rolloutJobs(r.id, args.status),
+      resolve: (r, args, ctx) => ctx.services.firmware.rolloutJobs(r.id, args.status, ctx.visibility),
     }),
   }),
 });
@@ -95,10 +115,11 @@ builder.objectField(StationRef, 'firmwareJobs', (t) =>
     type: [FirmwareJobRef],
     description: 'Newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
+    authScopes: MAINTENANCE_READ,
     resolve: (s, args, ctx) => {
       const limit = args.first ?? 20;
       if (limit < 1 || limit > 200) throw badInput('first must be between 1 and 200', 'first');
-      return ctx.services.firmware.jobsForStation(s.id, limit);
+      return operates(ctx, s) ? ctx.services.firmware.jobsForStation(s.id, limit) : [];
     },
   }),
 );
@@ -107,7 +128,9 @@ builder.objectField(AlertRef, 'firmwareJob', (t) =>
   t.field({
     type: FirmwareJobRef,
     nullable: true,
-    resolve: (a, _args, ctx) => (a.subjectType === 'FIRMWARE_JOB' && a.subjectId ? ctx.services.firmware.getJob(a.subjectId) : null),
+    authScopes: MAINTENANCE_READ,
+    resolve: (a, _args, ctx) =>
+      a.subjectType === 'FIRMWARE_JOB' && a.subjectId ? ctx.services.firmware.getJob(a.subjectId, ctx.visibility) : null,
   }),
 );
 
@@ -116,23 +139,27 @@ builder.queryFields((t) => ({
     type: FirmwareFileRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.firmware.getFile(String(args.id)),
+    authScopes: { permission: 'stations:command' },
+    resolve: (_root, args, ctx) => ctx.services.firmware.getFile(String(args.id), ctx.visibility),
   }),
   firmwareFiles: t.connection({
     type: FirmwareFileRef,
-    description: 'Newest first.',
-    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmware.listFiles(pageRequest(args))),
+    description: "Newest first: the caller's organisation's (admins: all).",
+    authScopes: { permission: 'stations:command' },
+    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmware.listFiles(pageRequest(args), ctx.visibility)),
   }),
   firmwareRollout: t.field({
     type: FirmwareRolloutRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.firmware.getRollout(String(args.id)),
+    authScopes: MAINTENANCE_READ,
+    resolve: (_root, args, ctx) => ctx.services.firmware.getRollout(String(args.id), ctx.visibility),
   }),
   firmwareRollouts: t.connection({
     type: FirmwareRolloutRef,
-    description: 'Newest first.',
-    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmware.listRollouts(pageRequest(args))),
+    description: 'Newest first: those with a station the caller operates.',
+    authScopes: MAINTENANCE_READ,
+    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmware.listRollouts(pageRequest(args), ctx.visibility)),
   }),
 }));
 
@@ -154,20 +181,28 @@ builder.mutationField('updateFirmware', (t) =>
       'Rolls firmware out to the stations: one job each, UpdateFirmware sent to all. Answers once every station answered; ' +
       'a station offline or refusing has a SEND_FAILED job. Watch progress with firmwareJobUpdated.',
     args: { input: t.arg({ type: UpdateFirmwareInput, required: true }) },
+    authScopes: { permission: 'stations:command' },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.firmware.rollout({ ...input, firmwareFileId: input.firmwareFileId ? String(input.firmwareFileId) : null }),
+      ctx.services.firmware.rollout(
+        { ...input, firmwareFileId: input.firmwareFileId ? String(input.firmwareFileId) : null },
+        ctx.visibility,
+      ),
   }),
 );
 
 builder.subscriptionField('firmwareJobUpdated', (t) =>
   t.field({
     type: FirmwareJobRef,
-    description: 'Firmware jobs as they move; narrowed to a rollout and/or a station when given.',
+    description: 'Firmware jobs of the stations the caller operates as they move; narrowed to a rollout and/or a station when given.',
     args: { rolloutId: t.arg.id(), stationIdentity: t.arg.string() },
+    authScopes: MAINTENANCE_READ,
     subscribe: (_root, args, ctx) =>
       filterEvents(
         ctx.services.events.subscribe('firmware.job'),
-        (j) => (!args.rolloutId || j.rolloutId === String(args.rolloutId)) && (!args.stationIdentity || j.stationIdentity === args.stationIdentity),
+        (j) =>
+          operatesStation(ctx.visibility, j.organisationId) &&
+          (!args.rolloutId || j.rolloutId === String(args.rolloutId)) &&
+          (!args.stationIdentity || j.stationIdentity === args.stationIdentity),
       ),
     resolve: (job) => job,
   }),

@@ -9,11 +9,17 @@ import {
   type UptimeView,
 } from '../../domain/monitoring/monitoring.types.js';
 import type { ConnectorAvailability } from '../../domain/monitoring/availability.js';
+import { operatesStation } from '../../domain/stations/station-scope.js';
+import { StationError } from '../../domain/stations/station.errors.js';
 import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
 import { pageRequest, toConnection } from '../pagination.js';
 import { filterEvents } from '../subscriptions.js';
-import { ConnectorErrorCodeEnum, ConnectorStatusEnum, StationRef } from './station.js';
+import { ConnectorErrorCodeEnum, ConnectorStatusEnum, operates, StationRef } from './station.js';
+
+// Monitoring is operator data (monitoring:read): faults, alerts, connection and status history,
+// uptime. Only of stations the caller operates: admins all, operators and API keys their
+// organisation's. The services filter lists; the station's own fields check the station.
 
 const AlertKindEnum = builder.enumType('AlertKind', { values: ALERT_KINDS });
 const AlertSeverityEnum = builder.enumType('AlertSeverity', { values: ALERT_SEVERITIES });
@@ -23,10 +29,11 @@ export const FaultRef = builder.objectRef<FaultView>('Fault').implement({
   description:
     'A period during which a connector reported an error: opened by a status with an error code other than NO_ERROR ' +
     '(or the FAULTED status), closed by the next status with NO_ERROR. A different error or vendor code is a new fault.',
+  authScopes: { permission: 'monitoring:read' },
   fields: (t) => ({
     id: t.exposeID('id'),
     stationIdentity: t.exposeString('stationIdentity'),
-    station: t.field({ type: StationRef, nullable: true, resolve: (f, _args, ctx) => ctx.services.stations.getById(f.stationId) }),
+    station: t.field({ type: StationRef, nullable: true, resolve: (f, _args, ctx) => ctx.services.stations.getById(f.stationId, ctx.visibility) }),
     connectorId: t.exposeInt('connectorId', { description: '0 is the station itself.' }),
     status: t.expose('status', { type: ConnectorStatusEnum, description: 'The status reported with the error.' }),
     errorCode: t.expose('errorCode', { type: ConnectorErrorCodeEnum }),
@@ -44,17 +51,19 @@ export const FaultRef = builder.objectRef<FaultView>('Fault').implement({
 });
 
 const AlertDetailRef = builder.objectRef<{ key: string; value: string }>('AlertDetail').implement({
+  authScopes: { permission: 'monitoring:read' },
   fields: (t) => ({ key: t.exposeString('key'), value: t.exposeString('value') }),
 });
 
 export const AlertRef = builder.objectRef<AlertView>('Alert').implement({
   description: 'Something an operator should know about a station. Kept, and pushed live on stationAlerts.',
+  authScopes: { permission: 'monitoring:read' },
   fields: (t) => ({
     id: t.exposeID('id'),
     kind: t.expose('kind', { type: AlertKindEnum }),
     severity: t.expose('severity', { type: AlertSeverityEnum }),
     stationIdentity: t.exposeString('stationIdentity'),
-    station: t.field({ type: StationRef, nullable: true, resolve: (a, _args, ctx) => ctx.services.stations.getById(a.stationId) }),
+    station: t.field({ type: StationRef, nullable: true, resolve: (a, _args, ctx) => ctx.services.stations.getById(a.stationId, ctx.visibility) }),
     connectorId: t.exposeInt('connectorId', { nullable: true }),
     message: t.exposeString('message'),
     details: t.field({
@@ -67,7 +76,8 @@ export const AlertRef = builder.objectRef<AlertView>('Alert').implement({
     fault: t.field({
       type: FaultRef,
       nullable: true,
-      resolve: (a, _args, ctx) => (a.subjectType === 'FAULT' && a.subjectId ? ctx.services.monitoring.getFault(a.subjectId) : null),
+      resolve: (a, _args, ctx) =>
+        a.subjectType === 'FAULT' && a.subjectId ? ctx.services.monitoring.getFault(a.subjectId, ctx.visibility) : null,
     }),
     at: t.expose('at', { type: 'DateTime' }),
   }),
@@ -75,6 +85,7 @@ export const AlertRef = builder.objectRef<AlertView>('Alert').implement({
 
 const ConnectionEventRef = builder.objectRef<ConnectionEventView>('StationConnectionEvent').implement({
   description: 'The station connected (online) or its connection ended (offline, with the reason).',
+  authScopes: { permission: 'monitoring:read' },
   fields: (t) => ({
     online: t.exposeBoolean('online'),
     reason: t.exposeString('reason', { nullable: true, description: 'e.g. "ping timeout", "socket closed (1006)", "node restarted".' }),
@@ -84,6 +95,7 @@ const ConnectionEventRef = builder.objectRef<ConnectionEventView>('StationConnec
 
 const StatusEventRef = builder.objectRef<StatusEventView>('ConnectorStatusRecord').implement({
   description: 'A status report as received.',
+  authScopes: { permission: 'monitoring:read' },
   fields: (t) => ({
     connectorId: t.exposeInt('connectorId'),
     status: t.expose('status', { type: ConnectorStatusEnum }),
@@ -99,6 +111,7 @@ const StatusEventRef = builder.objectRef<StatusEventView>('ConnectorStatusRecord
 
 const ConnectorUptimeRef = builder.objectRef<ConnectorAvailability>('ConnectorUptime').implement({
   description: 'How a connector spent the window. The *Seconds other than chargingSeconds add up to the window.',
+  authScopes: { permission: 'monitoring:read' },
   fields: (t) => ({
     connectorId: t.exposeInt('connectorId'),
     availableRatio: t.exposeFloat('availableRatio', { description: 'availableSeconds / windowSeconds.' }),
@@ -113,6 +126,7 @@ const ConnectorUptimeRef = builder.objectRef<ConnectorAvailability>('ConnectorUp
 
 const UptimeRef = builder.objectRef<UptimeView>('StationUptime').implement({
   description: 'Uptime and availability over [from, to), computed from the connection and status histories.',
+  authScopes: { permission: 'monitoring:read' },
   fields: (t) => ({
     from: t.expose('from', { type: 'DateTime' }),
     to: t.expose('to', { type: 'DateTime', description: 'The end actually measured: now, when the window reaches into the future.' }),
@@ -135,24 +149,33 @@ builder.objectFields(StationRef, (t) => ({
     type: FaultRef,
     description: 'Newest first.',
     args: { open: t.arg.boolean(), connectorId: t.arg.int() },
+    authScopes: { permission: 'monitoring:read' },
     resolve: async (s, args, ctx) =>
       toConnection(
-        await ctx.services.monitoring.faults(pageRequest(args), { stationIdentity: s.identity, open: args.open, connectorId: args.connectorId }),
+        await ctx.services.monitoring.faults(
+          pageRequest(args),
+          { stationIdentity: s.identity, open: args.open, connectorId: args.connectorId },
+          ctx.visibility,
+        ),
       ),
   }),
   alerts: t.connection({
     type: AlertRef,
     description: 'Newest first.',
     args: { kinds: t.arg({ type: [AlertKindEnum] }) },
+    authScopes: { permission: 'monitoring:read' },
     resolve: async (s, args, ctx) =>
-      toConnection(await ctx.services.monitoring.alerts(pageRequest(args), { stationIdentity: s.identity, kinds: args.kinds })),
+      toConnection(await ctx.services.monitoring.alerts(pageRequest(args), { stationIdentity: s.identity, kinds: args.kinds }, ctx.visibility)),
   }),
   connectionHistory: t.field({
     type: [ConnectionEventRef],
     description: 'Connections and disconnections, newest first.',
     args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }), first: t.arg.int({ defaultValue: 100 }) },
+    authScopes: { permission: 'monitoring:read' },
     resolve: (s, args, ctx) =>
-      ctx.services.monitoring.connectionHistory(s.id, { from: args.from, to: args.to, limit: historyLimit(args.first) }),
+      operates(ctx, s)
+        ? ctx.services.monitoring.connectionHistory(s.id, { from: args.from, to: args.to, limit: historyLimit(args.first) })
+        : [],
   }),
   statusHistory: t.field({
     type: [StatusEventRef],
@@ -163,13 +186,20 @@ builder.objectFields(StationRef, (t) => ({
       to: t.arg({ type: 'DateTime' }),
       first: t.arg.int({ defaultValue: 100 }),
     },
+    authScopes: { permission: 'monitoring:read' },
     resolve: (s, args, ctx) =>
-      ctx.services.monitoring.statusHistory(s.id, args.connectorId ?? null, { from: args.from, to: args.to, limit: historyLimit(args.first) }),
+      operates(ctx, s)
+        ? ctx.services.monitoring.statusHistory(s.id, args.connectorId ?? null, { from: args.from, to: args.to, limit: historyLimit(args.first) })
+        : [],
   }),
   uptime: t.field({
     type: UptimeRef,
     args: { from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime', required: true }) },
-    resolve: (s, args, ctx) => ctx.services.monitoring.uptime(s.id, args.from, args.to),
+    authScopes: { permission: 'monitoring:read' },
+    resolve: (s, args, ctx) => {
+      if (!operates(ctx, s)) throw new StationError('STATION_NOT_FOUND', `no station with identity "${s.identity}"`);
+      return ctx.services.monitoring.uptime(s.id, args.from, args.to);
+    },
   }),
 }));
 
@@ -198,31 +228,42 @@ builder.queryFields((t) => ({
     type: FaultRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.monitoring.getFault(String(args.id)),
+    authScopes: { permission: 'monitoring:read' },
+    resolve: (_root, args, ctx) => ctx.services.monitoring.getFault(String(args.id), ctx.visibility),
   }),
   faults: t.connection({
     type: FaultRef,
-    description: 'Open and past faults, newest first.',
+    description: 'Open and past faults of the stations the caller operates, newest first.',
     args: { filter: t.arg({ type: FaultFilter }) },
-    resolve: async (_root, args, ctx) => toConnection(await ctx.services.monitoring.faults(pageRequest(args), args.filter ?? {})),
+    authScopes: { permission: 'monitoring:read' },
+    resolve: async (_root, args, ctx) =>
+      toConnection(await ctx.services.monitoring.faults(pageRequest(args), args.filter ?? {}, ctx.visibility)),
   }),
   alerts: t.connection({
     type: AlertRef,
-    description: 'Newest first.',
+    description: 'Alerts of the stations the caller operates, newest first.',
     args: { filter: t.arg({ type: AlertFilter }) },
-    resolve: async (_root, args, ctx) => toConnection(await ctx.services.monitoring.alerts(pageRequest(args), args.filter ?? {})),
+    authScopes: { permission: 'monitoring:read' },
+    resolve: async (_root, args, ctx) =>
+      toConnection(await ctx.services.monitoring.alerts(pageRequest(args), args.filter ?? {}, ctx.visibility)),
   }),
 }));
 
 builder.subscriptionFields((t) => ({
   stationAlerts: t.field({
     type: AlertRef,
-    description: 'Alerts as they are raised: faults, offline/online, boots, firmware and diagnostics failures. Every station when no identity is given.',
+    description:
+      'Alerts as they are raised: faults, offline/online, boots, firmware and diagnostics failures. ' +
+      'Every station the caller operates when no identity is given.',
     args: { stationIdentity: t.arg.string(), kinds: t.arg({ type: [AlertKindEnum] }) },
+    authScopes: { permission: 'monitoring:read' },
     subscribe: (_root, args, ctx) =>
       filterEvents(
         ctx.services.events.subscribe('station.alert'),
-        (a) => (!args.stationIdentity || a.stationIdentity === args.stationIdentity) && (!args.kinds?.length || args.kinds.includes(a.kind)),
+        (a) =>
+          operatesStation(ctx.visibility, a.organisationId) &&
+          (!args.stationIdentity || a.stationIdentity === args.stationIdentity) &&
+          (!args.kinds?.length || args.kinds.includes(a.kind)),
       ),
     resolve: (alert) => alert,
   }),

@@ -1,5 +1,6 @@
 import type { MeterSampleEvent, MeterValuesEvent, SessionView } from '../../events/channels.js';
 import { AUTHORIZATION_STATUSES, SESSION_STATUSES } from '../../domain/sessions/charging-session.entity.js';
+import { seesSession } from '../../domain/sessions/session-scope.js';
 import { STOP_REASONS, type MeterSampleView } from '../../domain/sessions/session.types.js';
 import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
@@ -12,8 +13,12 @@ const SessionStatusEnum = builder.enumType('ChargingSessionStatus', { values: SE
 const AuthorizationStatusEnum = builder.enumType('AuthorizationStatus', { values: AUTHORIZATION_STATUSES });
 const StopReasonEnum = builder.enumType('StopReason', { values: STOP_REASONS });
 
+// Sessions and their meter values: drivers see their own, operators and API keys those at their
+// organisation's stations, admins all. The services filter; subscriptions filter events alike.
+
 const MeterSampleRef = builder.objectRef<MeterSampleView>('MeterSample').implement({
   description: 'One sampled value, as the charger reported it (measurand, phase, unit, context, location).',
+  authScopes: { permission: 'sessions:read' },
   fields: (t) => ({
     sampledAt: t.expose('sampledAt', { type: 'DateTime' }),
     measurand: t.exposeString('measurand', { description: 'e.g. Energy.Active.Import.Register, Power.Active.Import, SoC.' }),
@@ -33,6 +38,7 @@ const MeterSampleRef = builder.objectRef<MeterSampleView>('MeterSample').impleme
 
 export const ChargingSessionRef = builder.objectRef<SessionView>('ChargingSession').implement({
   description: 'One charging transaction, from StartTransaction to StopTransaction.',
+  authScopes: { permission: 'sessions:read' },
   fields: (t) => ({
     id: t.exposeID('id'),
     transactionId: t.exposeInt('transactionId', { description: 'The OCPP transactionId the charger uses.' }),
@@ -40,15 +46,16 @@ export const ChargingSessionRef = builder.objectRef<SessionView>('ChargingSessio
     station: t.field({
       type: StationRef,
       nullable: true,
-      resolve: (s, _args, ctx) => ctx.services.stations.getById(s.stationId),
+      resolve: (s, _args, ctx) => ctx.services.stations.getById(s.stationId, ctx.visibility),
     }),
     connectorId: t.exposeInt('connectorId'),
+    userId: t.exposeID('userId', { nullable: true, description: 'The driver whose session it is.' }),
     idTag: t.exposeString('idTag', { description: 'The idTag the charger started with.' }),
     idToken: t.field({
       type: IdTokenRef,
       nullable: true,
       description: 'The token the idTag matched, if it is one we know.',
-      resolve: (s, _args, ctx) => (s.idTokenId ? ctx.services.tokens.get(s.idTokenId) : null),
+      resolve: (s, _args, ctx) => (s.idTokenId ? ctx.services.tokens.get(s.idTokenId, ctx.visibility) : null),
     }),
     authorizationStatus: t.expose('authorizationStatus', {
       type: AuthorizationStatusEnum,
@@ -88,9 +95,13 @@ export const ChargingSessionRef = builder.objectRef<SessionView>('ChargingSessio
 builder.objectField(StationRef, 'sessions', (t) =>
   t.connection({
     type: ChargingSessionRef,
+    description: "Newest first. Drivers: only their own.",
     args: { active: t.arg.boolean() },
+    authScopes: { permission: 'sessions:read' },
     resolve: async (station, args, ctx) =>
-      toConnection(await ctx.services.sessions.list(pageRequest(args), { stationIdentity: station.identity, active: args.active })),
+      toConnection(
+        await ctx.services.sessions.list(pageRequest(args), { stationIdentity: station.identity, active: args.active }, ctx.visibility),
+      ),
   }),
 );
 
@@ -108,24 +119,28 @@ builder.queryFields((t) => ({
   chargingSession: t.field({
     type: ChargingSessionRef,
     nullable: true,
+    description: 'Drivers: only their own sessions; operators and API keys: those at their stations. Null for any other.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.sessions.get(String(args.id)),
+    authScopes: { permission: 'sessions:read' },
+    resolve: (_root, args, ctx) => ctx.services.sessions.get(String(args.id), ctx.visibility),
   }),
   chargingSessions: t.connection({
     type: ChargingSessionRef,
-    description: 'Newest first.',
+    description: 'Newest first. Drivers: their own; operators and API keys: those at their stations.',
     args: { filter: t.arg({ type: SessionFilter }) },
+    authScopes: { permission: 'sessions:read' },
     resolve: async (_root, args, ctx) => {
       const f = args.filter ?? {};
       if (f.from && f.to && f.from >= f.to) throw badInput('filter.from must be before filter.to', 'filter.from');
       return toConnection(
-        await ctx.services.sessions.list(pageRequest(args), { ...f, idTokenId: f.idTokenId ? String(f.idTokenId) : null }),
+        await ctx.services.sessions.list(pageRequest(args), { ...f, idTokenId: f.idTokenId ? String(f.idTokenId) : null }, ctx.visibility),
       );
     },
   }),
 }));
 
 const LiveSampleRef = builder.objectRef<MeterSampleEvent>('LiveMeterSample').implement({
+  authScopes: { permission: 'sessions:read' },
   fields: (t) => ({
     sampledAt: t.expose('sampledAt', { type: 'DateTime' }),
     measurand: t.exposeString('measurand'),
@@ -139,6 +154,7 @@ const LiveSampleRef = builder.objectRef<MeterSampleEvent>('LiveMeterSample').imp
 
 const MeterValuesEventRef = builder.objectRef<MeterValuesEvent>('MeterValuesEvent').implement({
   description: 'A batch of meter values a station sent, after it was stored.',
+  authScopes: { permission: 'sessions:read' },
   fields: (t) => ({
     stationIdentity: t.exposeString('stationIdentity'),
     connectorId: t.exposeInt('connectorId'),
@@ -153,12 +169,16 @@ const MeterValuesEventRef = builder.objectRef<MeterValuesEvent>('MeterValuesEven
 builder.subscriptionFields((t) => ({
   meterValuesReceived: t.field({
     type: MeterValuesEventRef,
-    description: 'Live meter values; narrowed to a station and/or a session when given.',
+    description:
+      'Live meter values; narrowed to a station and/or a session when given. Drivers receive those of their own sessions; ' +
+      'operators and API keys those of their organisation\'s stations.',
     args: { stationIdentity: t.arg.string(), sessionId: t.arg.id() },
+    authScopes: { permission: 'sessions:read' },
     subscribe: (_root, args, ctx) =>
       filterEvents(
         ctx.services.events.subscribe('meter.values'),
         (e) =>
+          seesSession(ctx.visibility, e) &&
           (!args.stationIdentity || e.stationIdentity === args.stationIdentity) &&
           (!args.sessionId || e.sessionId === String(args.sessionId)),
       ),
@@ -166,12 +186,13 @@ builder.subscriptionFields((t) => ({
   }),
   chargingSessionUpdated: t.field({
     type: ChargingSessionRef,
-    description: 'A session started, advanced (energy) or stopped.',
+    description: 'A session started, advanced (energy) or stopped. Drivers: their own sessions; operators and API keys: those at their stations.',
     args: { stationIdentity: t.arg.string() },
+    authScopes: { permission: 'sessions:read' },
     subscribe: (_root, args, ctx) =>
       filterEvents(
         ctx.services.events.subscribe('session.updated'),
-        (e) => !args.stationIdentity || e.session.stationIdentity === args.stationIdentity,
+        (e) => seesSession(ctx.visibility, e.session) && (!args.stationIdentity || e.session.stationIdentity === args.stationIdentity),
       ),
     resolve: (event) => event.session,
   }),

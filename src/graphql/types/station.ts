@@ -1,11 +1,32 @@
 import type { StationStatusEvent } from '../../events/channels.js';
+import { findsStation, operatesStation } from '../../domain/stations/station-scope.js';
+import type { AuditActor } from '../../domain/stations/station.service.js';
 import { CONNECTOR_ERROR_CODES, CONNECTOR_STATUSES } from '../../domain/stations/station.types.js';
 import type { ConnectorView, StationReportView, StationView } from '../../domain/stations/station.types.js';
 import { STATION_REPORT_KINDS } from '../../domain/stations/station-report.entity.js';
 import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
 import { badInput } from '../errors.js';
 import { pageRequest, toConnection } from '../pagination.js';
+import { STATION_STAFF } from '../scopes.js';
 import { filterEvents } from '../subscriptions.js';
+
+// Everyone who may read stations finds them (drivers: every station; operators and API keys:
+// their organisation's) and reads their public data: name, address, location, connectors and
+// their live status. The rest is operator data, each field naming the permission it needs, and
+// whatever hangs off a station for operators checks that the caller operates that station.
+
+/** Whether the caller operates this station (admins: all; operators and API keys: their organisation's). */
+export const operates = (ctx: GraphQLContext, station: { organisationId: string | null }) =>
+  operatesStation(ctx.visibility, station.organisationId);
+
+/** The caller, for the audit log. */
+export const auditActorOf = (ctx: GraphQLContext): AuditActor => ({
+  actorUserId: ctx.actor.userId,
+  actorApiKeyId: ctx.actor.apiKeyId ?? null,
+  actorLabel: ctx.actor.label,
+  remoteAddress: ctx.request.remoteAddress,
+});
 
 export const ConnectorStatusEnum = builder.enumType('ConnectorStatus', { values: CONNECTOR_STATUSES });
 export const ConnectorErrorCodeEnum = builder.enumType('ConnectorErrorCode', { values: CONNECTOR_ERROR_CODES });
@@ -16,6 +37,7 @@ const StationStatusEventKindEnum = builder.enumType('StationStatusEventKind', {
 
 export const ConnectorRef = builder.objectRef<ConnectorView>('Connector').implement({
   description: 'A connector of a station as last reported. connectorId 0 is the station itself.',
+  authScopes: { permission: 'stations:read' },
   fields: (t) => ({
     connectorId: t.exposeInt('connectorId'),
     status: t.expose('status', { type: ConnectorStatusEnum }),
@@ -30,6 +52,7 @@ export const ConnectorRef = builder.objectRef<ConnectorView>('Connector').implem
 
 const StationReportRef = builder.objectRef<StationReportView>('StationReport').implement({
   description: 'A message the station sent that is kept for operators: data transfers, diagnostics and firmware statuses.',
+  authScopes: { permission: 'monitoring:read' },
   fields: (t) => ({
     id: t.exposeID('id'),
     kind: t.expose('kind', { type: StationReportKindEnum }),
@@ -44,47 +67,58 @@ const StationReportRef = builder.objectRef<StationReportView>('StationReport').i
 export const StationRef = builder.objectRef<StationView>('Station');
 
 StationRef.implement({
-  description: 'A charging station, identified by the identity it connects with over OCPP.',
+  description:
+    'A charging station, identified by the identity it connects with over OCPP. Drivers read its public data ' +
+    '(name, address, location, time zone, connectors, online); the rest is for its operators.',
+  authScopes: { permission: 'stations:read' },
   fields: (t) => ({
     id: t.exposeID('id'),
     identity: t.exposeString('identity', { description: 'The OCPP charge point identity: ws://host/ocpp/<identity>.' }),
     name: t.exposeString('name'),
+    organisationId: t.exposeID('organisationId', {
+      nullable: true,
+      description: 'The operator that owns it; null for stations only admins manage.',
+      authScopes: STATION_STAFF,
+    }),
     address: t.exposeString('address', { nullable: true }),
     latitude: t.float({ nullable: true, resolve: (s) => (s.latitude === null ? null : Number(s.latitude)) }),
     longitude: t.float({ nullable: true, resolve: (s) => (s.longitude === null ? null : Number(s.longitude)) }),
     timeZone: t.exposeString('timeZone', { description: 'IANA time zone of the site, for local-time reports.' }),
     securityProfile: t.exposeInt('securityProfile', {
+      authScopes: { permission: 'stations:manage' },
       description:
         'OCPP security profile the station must connect with: 0 no authentication, 1 HTTP Basic auth, 2 Basic auth over TLS. ' +
         'It rises to the highest profile the station connected with; a connection below it is refused.',
     }),
     hasPassword: t.exposeBoolean('hasPassword', {
+      authScopes: { permission: 'stations:manage' },
       description: 'Whether the station has a Basic auth password (set with setStationPassword). The password itself is never shown again.',
     }),
     online: t.exposeBoolean('online', { description: 'Whether the station holds an open, live OCPP connection.' }),
-    ocppProtocol: t.exposeString('ocppProtocol', { nullable: true }),
-    connectedAt: t.expose('connectedAt', { type: 'DateTime', nullable: true }),
-    disconnectedAt: t.expose('disconnectedAt', { type: 'DateTime', nullable: true }),
-    lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime', nullable: true }),
-    lastBootAt: t.expose('lastBootAt', { type: 'DateTime', nullable: true }),
-    lastHeartbeatAt: t.expose('lastHeartbeatAt', { type: 'DateTime', nullable: true }),
-    vendor: t.exposeString('vendor', { nullable: true }),
-    model: t.exposeString('model', { nullable: true }),
-    serialNumber: t.exposeString('serialNumber', { nullable: true }),
-    chargeBoxSerialNumber: t.exposeString('chargeBoxSerialNumber', { nullable: true }),
-    firmwareVersion: t.exposeString('firmwareVersion', { nullable: true }),
-    iccid: t.exposeString('iccid', { nullable: true }),
-    imsi: t.exposeString('imsi', { nullable: true }),
-    meterType: t.exposeString('meterType', { nullable: true }),
-    meterSerialNumber: t.exposeString('meterSerialNumber', { nullable: true }),
-    diagnosticsStatus: t.exposeString('diagnosticsStatus', { nullable: true }),
-    diagnosticsStatusAt: t.expose('diagnosticsStatusAt', { type: 'DateTime', nullable: true }),
-    firmwareStatus: t.exposeString('firmwareStatus', { nullable: true }),
-    firmwareStatusAt: t.expose('firmwareStatusAt', { type: 'DateTime', nullable: true }),
+    ocppProtocol: t.exposeString('ocppProtocol', { nullable: true, authScopes: STATION_STAFF }),
+    connectedAt: t.expose('connectedAt', { type: 'DateTime', nullable: true, authScopes: STATION_STAFF }),
+    disconnectedAt: t.expose('disconnectedAt', { type: 'DateTime', nullable: true, authScopes: STATION_STAFF }),
+    lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime', nullable: true, authScopes: STATION_STAFF }),
+    lastBootAt: t.expose('lastBootAt', { type: 'DateTime', nullable: true, authScopes: STATION_STAFF }),
+    lastHeartbeatAt: t.expose('lastHeartbeatAt', { type: 'DateTime', nullable: true, authScopes: STATION_STAFF }),
+    vendor: t.exposeString('vendor', { nullable: true, authScopes: STATION_STAFF }),
+    model: t.exposeString('model', { nullable: true, authScopes: STATION_STAFF }),
+    serialNumber: t.exposeString('serialNumber', { nullable: true, authScopes: STATION_STAFF }),
+    chargeBoxSerialNumber: t.exposeString('chargeBoxSerialNumber', { nullable: true, authScopes: STATION_STAFF }),
+    firmwareVersion: t.exposeString('firmwareVersion', { nullable: true, authScopes: STATION_STAFF }),
+    iccid: t.exposeString('iccid', { nullable: true, authScopes: STATION_STAFF }),
+    imsi: t.exposeString('imsi', { nullable: true, authScopes: STATION_STAFF }),
+    meterType: t.exposeString('meterType', { nullable: true, authScopes: STATION_STAFF }),
+    meterSerialNumber: t.exposeString('meterSerialNumber', { nullable: true, authScopes: STATION_STAFF }),
+    diagnosticsStatus: t.exposeString('diagnosticsStatus', { nullable: true, authScopes: STATION_STAFF }),
+    diagnosticsStatusAt: t.expose('diagnosticsStatusAt', { type: 'DateTime', nullable: true, authScopes: STATION_STAFF }),
+    firmwareStatus: t.exposeString('firmwareStatus', { nullable: true, authScopes: STATION_STAFF }),
+    firmwareStatusAt: t.expose('firmwareStatusAt', { type: 'DateTime', nullable: true, authScopes: STATION_STAFF }),
     connectors: t.field({ type: [ConnectorRef], resolve: (s) => s.connectors }),
     reports: t.field({
       type: [StationReportRef],
       description: 'The newest reports first.',
+      authScopes: { permission: 'monitoring:read' },
       args: {
         kinds: t.arg({ type: [StationReportKindEnum], required: false }),
         first: t.arg.int({ required: false, defaultValue: 50 }),
@@ -92,7 +126,7 @@ StationRef.implement({
       resolve: (s, args, ctx) => {
         const limit = args.first ?? 50;
         if (limit < 1 || limit > 500) throw badInput('first must be between 1 and 500', 'first');
-        return ctx.services.stations.reports(s.id, args.kinds ?? null, limit);
+        return operates(ctx, s) ? ctx.services.stations.reports(s.id, args.kinds ?? null, limit) : [];
       },
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -111,14 +145,18 @@ builder.queryFields((t) => ({
   station: t.field({
     type: StationRef,
     nullable: true,
+    description: 'Drivers find every station; operators and API keys their organisation\'s (null for any other).',
     args: { identity: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.stations.get(args.identity),
+    authScopes: { permission: 'stations:read' },
+    resolve: (_root, args, ctx) => ctx.services.stations.get(args.identity, ctx.visibility),
   }),
   stations: t.connection({
     type: StationRef,
+    description: 'Drivers: every station; operators and API keys: their organisation\'s.',
     args: { filter: t.arg({ type: StationFilter }) },
+    authScopes: { permission: 'stations:read' },
     resolve: async (_root, args, ctx) =>
-      toConnection(await ctx.services.stations.list(pageRequest(args), args.filter ?? {})),
+      toConnection(await ctx.services.stations.list(pageRequest(args), args.filter ?? {}, ctx.visibility)),
   }),
 }));
 
@@ -130,6 +168,9 @@ const RegisterStationInput = builder.inputType('RegisterStationInput', {
     latitude: t.float(),
     longitude: t.float(),
     timeZone: t.string({ description: 'IANA time zone, e.g. Europe/Berlin. Default UTC.' }),
+    organisationId: t.id({
+      description: "Admins: the operator that will own it (none: admins only). An operator's station is their organisation's.",
+    }),
     password: t.string({
       description:
         'HTTP Basic auth password the charger will connect with (its AuthorizationKey / BasicAuthPassword): 16-40 printable ASCII. ' +
@@ -157,6 +198,7 @@ const UpdateStationInput = builder.inputType('UpdateStationInput', {
 const StationPasswordPayloadRef = builder
   .objectRef<{ station: StationView; generatedPassword: string | null }>('StationPasswordPayload')
   .implement({
+    authScopes: { permission: 'stations:manage' },
     fields: (t) => ({
       station: t.field({ type: StationRef, resolve: (p) => p.station }),
       generatedPassword: t.exposeString('generatedPassword', {
@@ -176,28 +218,39 @@ builder.mutationFields((t) => ({
       stationIdentity: t.arg.string({ required: true }),
       password: t.arg.string({ description: '16-40 printable ASCII characters; omit to have one generated.' }),
     },
-    resolve: (_root, args, ctx) => ctx.services.stations.setPassword(args.stationIdentity, args.password),
+    authScopes: { permission: 'stations:manage' },
+    resolve: (_root, args, ctx) =>
+      ctx.services.stations.setPassword(args.stationIdentity, args.password, auditActorOf(ctx), ctx.visibility),
   }),
   registerStation: t.field({
     type: StationRef,
+    description: "Operators and API keys register stations for their own organisation; admins for the one they name, or none.",
     args: { input: t.arg({ type: RegisterStationInput, required: true }) },
+    authScopes: { permission: 'stations:manage' },
     resolve: (_root, { input }, ctx) => {
-      const { identity, ...rest } = input;
-      return ctx.services.stations.register(identity, rest);
+      const { identity, organisationId, ...rest } = input;
+      return ctx.services.stations.register(
+        identity,
+        { ...rest, organisationId: organisationId ? String(organisationId) : null },
+        auditActorOf(ctx),
+        ctx.visibility,
+      );
     },
   }),
   updateStation: t.field({
     type: StationRef,
     args: { input: t.arg({ type: UpdateStationInput, required: true }) },
+    authScopes: { permission: 'stations:manage' },
     resolve: (_root, { input }, ctx) => {
       const { identity, ...patch } = input;
-      return ctx.services.stations.update(identity, patch);
+      return ctx.services.stations.update(identity, patch, auditActorOf(ctx), ctx.visibility);
     },
   }),
 }));
 
 const StationStatusEventRef = builder.objectRef<StationStatusEvent>('StationStatusEvent').implement({
   description: 'A change of a station: a connector status, the connection going up or down, or a boot.',
+  authScopes: { permission: 'stations:read' },
   fields: (t) => ({
     kind: t.expose('kind', { type: StationStatusEventKindEnum }),
     stationIdentity: t.exposeString('stationIdentity'),
@@ -211,7 +264,7 @@ const StationStatusEventRef = builder.objectRef<StationStatusEvent>('StationStat
     station: t.field({
       type: StationRef,
       nullable: true,
-      resolve: (e, _args, ctx) => ctx.services.stations.getById(e.stationId),
+      resolve: (e, _args, ctx) => ctx.services.stations.getById(e.stationId, ctx.visibility),
     }),
   }),
 });
@@ -219,11 +272,15 @@ const StationStatusEventRef = builder.objectRef<StationStatusEvent>('StationStat
 builder.subscriptionFields((t) => ({
   stationStatusChanged: t.field({
     type: StationStatusEventRef,
-    description: 'Connector statuses, connection changes and boots; every station when no identity is given.',
+    description:
+      'Connector statuses, connection changes and boots; every station the caller finds when no identity is given ' +
+      '(drivers: all; operators and API keys: their organisation\'s).',
     args: { stationIdentity: t.arg.string() },
+    authScopes: { permission: 'stations:read' },
     subscribe: (_root, args, ctx) =>
-      filterEvents(ctx.services.events.subscribe('station.status'), (e) =>
-        !args.stationIdentity || e.stationIdentity === args.stationIdentity,
+      filterEvents(
+        ctx.services.events.subscribe('station.status'),
+        (e) => findsStation(ctx.visibility, e.organisationId) && (!args.stationIdentity || e.stationIdentity === args.stationIdentity),
       ),
     resolve: (event) => event,
   }),

@@ -11,8 +11,9 @@ export const RoleEnum = builder.enumType('Role', {
 
 export const UserRef = builder.objectRef<UserView>('User').implement({
   description: 'A person: a driver, operator staff or an admin.',
-  // Rows reach callers only through visibility-filtered services; any signed-in caller may read them.
-  authScopes: { authenticated: true },
+  // Rows reach callers only through visibility-filtered services; any signed-in caller may read
+  // them. A login's own answer (signUp, login) grants reading the account it logged into.
+  authScopes: { authenticated: true, $granted: 'ownAccount' },
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
