@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
+import { type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -8,7 +8,7 @@ import { parseInput } from '../input.js';
 import { hashPassword, verifyNothing, verifyPassword } from '../password-hashing.js';
 import { hashToken, newSecretToken } from '../secret-token.js';
 import { UserSchema, type User } from '../users/user.entity.js';
-import { toUserView, type UserView } from '../users/user.service.js';
+import { insertUser, toUserView, type UserView } from '../users/user.service.js';
 import type { AccessTokens } from './access-tokens.js';
 import { EMAIL, PASSWORD } from './account-input.js';
 import { AccountsError } from './accounts.errors.js';
@@ -79,23 +79,8 @@ export class AccountService {
     this.throttle(null, meta);
     const data = parseInput(signUpInput, input, invalid);
     const em = this.orm.em.fork();
-    const user = em.create(UserSchema, {
-      name: data.name,
-      email: data.email,
-      passwordHash: await hashPassword(data.password),
-      role: 'DRIVER',
-      organisation: null,
-      tokenVersion: 0,
-      disabledAt: null,
-    });
-    try {
-      await em.flush();
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) {
-        throw new AccountsError('ACCOUNT_EMAIL_TAKEN', 'an account with this email already exists', { field: 'email' });
-      }
-      throw err;
-    }
+    const user = await insertUser(em, { name: data.name, email: data.email, password: data.password, role: 'DRIVER', organisationId: null });
+    if (!user) throw new AccountsError('ACCOUNT_EMAIL_TAKEN', 'an account with this email already exists', { field: 'email' });
     await this.audit.record('SIGNED_UP', { actorUserId: user.id, subject: data.email, remoteAddress: meta.remoteAddress });
     return this.issueTokens(em, user, randomUUID(), meta);
   }
@@ -284,21 +269,9 @@ export class AccountService {
     );
     const em = this.orm.em.fork();
     if (await em.findOne(UserSchema, { email: data.email })) return 'exists';
-    em.create(UserSchema, {
-      name: 'Administrator',
-      email: data.email,
-      passwordHash: await hashPassword(data.password),
-      role: 'ADMIN',
-      organisation: null,
-      tokenVersion: 0,
-      disabledAt: null,
-    });
-    try {
-      await em.flush();
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) return 'exists'; // another node won
-      throw err;
-    }
+    // null: another node created it a moment ago.
+    const admin = await insertUser(em, { name: 'Administrator', email: data.email, password: data.password, role: 'ADMIN', organisationId: null });
+    if (!admin) return 'exists';
     await this.audit.record('USER_CREATED', { actorLabel: 'system', subject: data.email, details: { role: 'ADMIN', from: 'ADMIN_EMAIL' } });
     return 'created';
   }

@@ -34,23 +34,6 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  DRIVER: new Set(['stations:read', 'sessions:read', 'charging:self', 'tokens:read', 'tokens:self']),
-  OPERATOR: new Set([
-    'stations:read',
-    'stations:manage',
-    'stations:command',
-    'monitoring:read',
-    'sessions:read',
-    'tokens:read',
-    'tokens:manage',
-    'users:read',
-    'apiKeys:manage',
-    'audit:read',
-  ]),
-  ADMIN: new Set(PERMISSIONS.filter((p) => p !== 'charging:self' && p !== 'tokens:self')),
-};
-
 /** What a partner app's key may be given: organisation-level work, never a person's own. */
 export const API_KEY_SCOPES = [
   'stations:read',
@@ -63,6 +46,14 @@ export const API_KEY_SCOPES = [
   'users:read',
   'audit:read',
 ] as const satisfies readonly Permission[];
+
+const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  DRIVER: new Set(['stations:read', 'sessions:read', 'charging:self', 'tokens:read', 'tokens:self']),
+  // Staff do all their organisation's work; a key can be given any of it but key management.
+  OPERATOR: new Set([...API_KEY_SCOPES, 'apiKeys:manage']),
+  ADMIN: new Set(PERMISSIONS.filter((p) => p !== 'charging:self' && p !== 'tokens:self')),
+};
+
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export function roleGrants(role: Role, permission: Permission): boolean {

@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { EMAIL, PASSWORD } from '../accounts/account-input.js';
 import { ROLES, type Role } from '../accounts/permissions.js';
@@ -57,23 +57,14 @@ export class UserService {
     if (data.organisationId && !(await em.findOne(OrganisationSchema, { id: data.organisationId }))) {
       throw new UsersError('INVALID_USER_INPUT', `no organisation with id ${data.organisationId}`, { field: 'organisationId' });
     }
-    const user = em.create(UserSchema, {
+    const user = await insertUser(em, {
       name: data.name,
       email: data.email ?? null,
-      passwordHash: data.password ? await hashPassword(data.password) : null,
+      password: data.password ?? null,
       role: data.role,
-      organisation: data.organisationId ?? null,
-      tokenVersion: 0,
-      disabledAt: null,
+      organisationId: data.organisationId ?? null,
     });
-    try {
-      await em.flush();
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) {
-        throw new UsersError('EMAIL_TAKEN', 'a user with this email already exists', { field: 'email' });
-      }
-      throw err;
-    }
+    if (!user) throw new UsersError('EMAIL_TAKEN', 'a user with this email already exists', { field: 'email' });
     await this.audit.record('USER_CREATED', {
       actorUserId: actor.kind === 'user' ? actor.userId : null,
       actorLabel: actor.label,
@@ -167,6 +158,32 @@ export class UserService {
         return { id: { $in: rows.map((r) => r.id) } };
       }
     }
+  }
+}
+
+/**
+ * Writes a new account (sign-up, the first admin, staff made by an admin); null when the
+ * email is taken, including by a concurrent insert.
+ */
+export async function insertUser(
+  em: EntityManager,
+  account: { name: string; email: string | null; password: string | null; role: Role; organisationId: string | null },
+): Promise<User | null> {
+  const user = em.create(UserSchema, {
+    name: account.name,
+    email: account.email,
+    passwordHash: account.password ? await hashPassword(account.password) : null,
+    role: account.role,
+    organisation: account.organisationId,
+    tokenVersion: 0,
+    disabledAt: null,
+  });
+  try {
+    await em.flush();
+    return user;
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) return null;
+    throw err;
   }
 }
 
