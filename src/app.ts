@@ -231,17 +231,33 @@ async function listen(
     : createServer(onRequest);
 
   const graphqlWs = new WebSocketServer({ noServer: true });
-  const wsCleanup = useServer<Record<string, unknown>, { authentication?: Authentication }>(
+  const wsCleanup = useServer<Record<string, unknown>, { authentication?: Authentication; recheck?: NodeJS.Timeout }>(
     {
       // The connection param `authorization` authenticates the whole connection; a credential
       // that is presented and refused closes it (4403), as the protocol's onConnect allows.
+      // A long-lived connection is checked again every AUTH_WS_RECHECK_INTERVAL: once its
+      // credential expires or is revoked, or the account's role changes, it is closed (4403)
+      // and the client reconnects with a fresh token, so subscriptions never outlive access.
       onConnect: async (ctx) => {
         const origin = requestOrigin(ctx.extra.request, config.trustProxy);
-        const auth = await authenticate(services, credentialOf(ctx.connectionParams?.authorization), origin.remoteAddress);
+        const credential = credentialOf(ctx.connectionParams?.authorization);
+        const auth = await authenticate(services, credential, origin.remoteAddress);
         if (auth.rejected) return false;
         ctx.extra.authentication = auth;
+        if (credential && auth.viewer) {
+          const before = JSON.stringify(auth.viewer);
+          ctx.extra.recheck = setInterval(() => {
+            void authenticate(services, credential, origin.remoteAddress)
+              .then((again) => {
+                if (JSON.stringify(again.viewer) !== before) ctx.extra.socket.close(4403, 'Forbidden: credential expired or changed');
+              })
+              .catch((err) => log.warn('could not re-check a graphql-ws credential', { err }));
+          }, config.auth.wsRecheckIntervalMs);
+          ctx.extra.recheck.unref();
+        }
         return true;
       },
+      onClose: (ctx) => clearInterval(ctx.extra.recheck),
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {

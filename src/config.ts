@@ -43,6 +43,7 @@ const envSchema = z.object({
   AUTH_LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   AUTH_LOGIN_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(50),
   AUTH_LIMIT_WINDOW: seconds.default(900),
+  AUTH_WS_RECHECK_INTERVAL: seconds.default(30),
   // Development only: write password reset tokens to the log (there is no mail delivery).
   AUTH_LOG_RESET_TOKENS: bool.default('false'),
   METER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(5000),
@@ -115,6 +116,8 @@ export interface Config {
     loginLimitPerAddress: number;
     limitWindowMs: number;
     logResetTokens: boolean;
+    /** How often a graphql-ws connection's credential is checked again. */
+    wsRecheckIntervalMs: number;
   };
   meterBatch: { maxRows: number; maxWaitMs: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -166,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginLimitPerAddress: e.AUTH_LOGIN_LIMIT_PER_ADDRESS,
       limitWindowMs: e.AUTH_LIMIT_WINDOW * 1000,
       logResetTokens: e.AUTH_LOG_RESET_TOKENS,
+      wsRecheckIntervalMs: e.AUTH_WS_RECHECK_INTERVAL * 1000,
     },
     meterBatch: { maxRows: e.METER_BATCH_MAX_ROWS, maxWaitMs: e.METER_BATCH_MAX_WAIT_MS },
     logLevel: e.LOG_LEVEL,

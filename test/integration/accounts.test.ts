@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aDriver, anOperator, dataOf, logIn, startTestApp, subscribe, TEST_ADMIN, uniqueId, type TestApp } from '../helpers/test-app.js';
 
@@ -307,5 +309,40 @@ describe('graphql-ws authentication', () => {
     const sub = await subscribe<any>(app.url, `subscription { stationStatusChanged { stationIdentity } }`, {}, null);
     await expect(sub.next(() => true, 1000)).rejects.toThrow(/UNAUTHENTICATED/);
     await sub.close();
+  });
+});
+
+describe('a graphql-ws connection does not outlive its credential', () => {
+  it('is closed with 4403 once its login is ended, and an untouched one stays open', async () => {
+    const short = await startTestApp({ AUTH_WS_RECHECK_INTERVAL: '1' });
+    try {
+      const open = async (token: string) => {
+        const closed: number[] = [];
+        const client = createClient({
+          url: `${short.url.replace(/^http/, 'ws')}/graphql`,
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+          lazy: false,
+          connectionParams: { authorization: `Bearer ${token}` },
+        });
+        client.on('closed', (e) => closed.push((e as { code: number }).code));
+        await new Promise<void>((resolve) => client.on('connected', () => resolve()));
+        client.subscribe({ query: `subscription { stationStatusChanged { stationIdentity } }` }, { next: () => {}, error: () => {}, complete: () => {} });
+        return { client, closed };
+      };
+      const leaving = await aDriver(short);
+      const staying = await aDriver(short);
+      const a = await open(leaving.accessToken);
+      const b = await open(staying.accessToken);
+      dataOf(await short.gqlAs(leaving.accessToken, `mutation { logoutEverywhere }`));
+      const deadline = Date.now() + 5000;
+      while (a.closed.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(a.closed).toEqual([4403]);
+      expect(b.closed).toEqual([]);
+      await a.client.dispose();
+      await b.client.dispose();
+    } finally {
+      await short.stop();
+    }
   });
 });
