@@ -20,6 +20,13 @@ export function pageRequest(args: ConnectionArgs): PageRequest {
   return { first, after: args.after ?? null };
 }
 
+/** The `first` of a plain (non-connection) list: `fallback` when absent, else 1..max. */
+export function listLimit(first: number | null | undefined, fallback: number, max: number): number {
+  const limit = first ?? fallback;
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw badInput(`first must be between 1 and ${max}`, 'first');
+  return limit;
+}
+
 export function toConnection<T>(page: Page<T>) {
   return {
     edges: page.items,

@@ -25,8 +25,7 @@ import type {
 import { RESERVATION_STATUSES } from '../../domain/operations/reservation.entity.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
-import { badInput } from '../errors.js';
-import { pageRequest, toConnection } from '../pagination.js';
+import { listLimit, pageRequest, toConnection } from '../pagination.js';
 import { anyPermission, CHARGING_CONTROL } from '../scopes.js';
 import { operates, StationRef } from './station.js';
 
@@ -275,11 +274,7 @@ const CompositeSchedulePayloadRef = builder
     fields: (t) => ({ schedule: t.field({ type: CompositeScheduleRef, nullable: true, resolve: (o) => o.result.schedule }) }),
   });
 
-const listSize = (first: number | null | undefined, max = 500) => {
-  const limit = first ?? 50;
-  if (limit < 1 || limit > max) throw badInput(`first must be between 1 and ${max}`, 'first');
-  return limit;
-};
+const listSize = (first: number | null | undefined, max = 500) => listLimit(first, 50, max);
 
 builder.objectFields(StationRef, (t) => ({
   commands: t.connection({

@@ -1,7 +1,7 @@
 import { DIAGNOSTICS_STATUSES } from '../../domain/diagnostics/diagnostics-status.js';
 import type { DiagnosticsRequestView } from '../../domain/diagnostics/diagnostics.types.js';
 import { builder } from '../builder.js';
-import { badInput } from '../errors.js';
+import { listLimit } from '../pagination.js';
 import { MAINTENANCE_READ } from '../scopes.js';
 import { AlertRef } from './monitoring.js';
 import { operates, StationRef } from './station.js';
@@ -56,8 +56,7 @@ builder.objectField(StationRef, 'diagnosticsRequests', (t) =>
     args: { first: t.arg.int({ defaultValue: 20 }) },
     authScopes: MAINTENANCE_READ,
     resolve: (s, args, ctx) => {
-      const limit = args.first ?? 20;
-      if (limit < 1 || limit > 200) throw badInput('first must be between 1 and 200', 'first');
+      const limit = listLimit(args.first, 20, 200);
       return operates(ctx, s) ? ctx.services.diagnostics.listForStation(s.id, limit) : [];
     },
   }),

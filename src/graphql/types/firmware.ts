@@ -2,8 +2,7 @@ import { FIRMWARE_JOB_STATUSES } from '../../domain/firmware/firmware-status.js'
 import { MAX_ROLLOUT_STATIONS } from '../../domain/firmware/firmware.service.js';
 import type { FirmwareFileView, FirmwareJobView, FirmwareRolloutView, RolloutCounts } from '../../domain/firmware/firmware.types.js';
 import { builder } from '../builder.js';
-import { badInput } from '../errors.js';
-import { pageRequest, toConnection } from '../pagination.js';
+import { listLimit, pageRequest, toConnection } from '../pagination.js';
 import { operatesStation } from '../../domain/stations/station-scope.js';
 import { MAINTENANCE_READ } from '../scopes.js';
 import { filterEvents } from '../subscriptions.js';
@@ -117,8 +116,7 @@ builder.objectField(StationRef, 'firmwareJobs', (t) =>
     args: { first: t.arg.int({ defaultValue: 20 }) },
     authScopes: MAINTENANCE_READ,
     resolve: (s, args, ctx) => {
-      const limit = args.first ?? 20;
-      if (limit < 1 || limit > 200) throw badInput('first must be between 1 and 200', 'first');
+      const limit = listLimit(args.first, 20, 200);
       return operates(ctx, s) ? ctx.services.firmware.jobsForStation(s.id, limit) : [];
     },
   }),

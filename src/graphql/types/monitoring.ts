@@ -12,8 +12,7 @@ import type { ConnectorAvailability } from '../../domain/monitoring/availability
 import { operatesStation } from '../../domain/stations/station-scope.js';
 import { StationError } from '../../domain/stations/station.errors.js';
 import { builder } from '../builder.js';
-import { badInput } from '../errors.js';
-import { pageRequest, toConnection } from '../pagination.js';
+import { listLimit, pageRequest, toConnection } from '../pagination.js';
 import { filterEvents } from '../subscriptions.js';
 import { ConnectorErrorCodeEnum, ConnectorStatusEnum, operates, StationRef } from './station.js';
 
@@ -138,11 +137,7 @@ const UptimeRef = builder.objectRef<UptimeView>('StationUptime').implement({
 });
 
 const HISTORY_LIMIT = 1000;
-const historyLimit = (first: number | null | undefined) => {
-  const limit = first ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_LIMIT) throw badInput(`first must be between 1 and ${HISTORY_LIMIT}`, 'first');
-  return limit;
-};
+const historyLimit = (first: number | null | undefined) => listLimit(first, 100, HISTORY_LIMIT);
 
 builder.objectFields(StationRef, (t) => ({
   faults: t.connection({

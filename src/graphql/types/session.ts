@@ -4,7 +4,7 @@ import { seesSession } from '../../domain/sessions/session-scope.js';
 import { STOP_REASONS, type MeterSampleView } from '../../domain/sessions/session.types.js';
 import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
-import { pageRequest, toConnection } from '../pagination.js';
+import { listLimit, pageRequest, toConnection } from '../pagination.js';
 import { filterEvents } from '../subscriptions.js';
 import { IdTokenRef } from './id-token.js';
 import { StationRef } from './station.js';
@@ -84,9 +84,7 @@ export const ChargingSessionRef = builder.objectRef<SessionView>('ChargingSessio
         first: t.arg.int({ defaultValue: 1000 }),
       },
       resolve: (s, args, ctx) => {
-        const limit = args.first ?? 1000;
-        if (limit < 1 || limit > 10_000) throw badInput('first must be between 1 and 10000', 'first');
-        return ctx.services.sessions.samples(s.id, { measurands: args.measurands, limit });
+        return ctx.services.sessions.samples(s.id, { measurands: args.measurands, limit: listLimit(args.first, 1000, 10_000) });
       },
     }),
   }),

@@ -6,8 +6,7 @@ import type { ConnectorView, StationReportView, StationView } from '../../domain
 import { STATION_REPORT_KINDS } from '../../domain/stations/station-report.entity.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
-import { badInput } from '../errors.js';
-import { pageRequest, toConnection } from '../pagination.js';
+import { listLimit, pageRequest, toConnection } from '../pagination.js';
 import { STATION_STAFF } from '../scopes.js';
 import { filterEvents } from '../subscriptions.js';
 
@@ -124,8 +123,7 @@ StationRef.implement({
         first: t.arg.int({ required: false, defaultValue: 50 }),
       },
       resolve: (s, args, ctx) => {
-        const limit = args.first ?? 50;
-        if (limit < 1 || limit > 500) throw badInput('first must be between 1 and 500', 'first');
+        const limit = listLimit(args.first, 50, 500);
         return operates(ctx, s) ? ctx.services.stations.reports(s.id, args.kinds ?? null, limit) : [];
       },
     }),
