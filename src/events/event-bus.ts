@@ -2,13 +2,12 @@ import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { SlidingBuffer } from '@repeaterjs/repeater';
 import { Redis } from 'ioredis';
-import type { ChannelName, Channels } from './channels.js';
+import type { ChannelName, DomainEvents, EventPublisher } from '../domain/events.js';
 
-/** Publish after the write is flushed; subscribe from GraphQL subscriptions. */
-export interface EventBus {
+/** The domain's EventPublisher, plus what the edges need: subscribing (GraphQL subscriptions) and closing. */
+export interface EventBus extends EventPublisher {
   readonly transport: 'redis' | 'in-process';
-  publish<K extends ChannelName>(channel: K, event: Channels[K]): void;
-  subscribe<K extends ChannelName>(channel: K): AsyncIterableIterator<Channels[K]>;
+  subscribe<K extends ChannelName>(channel: K): AsyncIterableIterator<DomainEvents[K]>;
   close(): Promise<void>;
 }
 

@@ -2,7 +2,7 @@ import type { StationAccessService } from '../domain/access/station-access.servi
 import type { AccountService, RequestMeta } from '../domain/accounts/account.service.js';
 import type { ApiKeyService } from '../domain/accounts/api-key.service.js';
 import { actorOf, visibilityOf, type Viewer, type Visibility } from '../domain/accounts/viewer.js';
-import type { Actor } from '../domain/actor.js';
+import type { Actor } from '../domain/caller.js';
 import type { AuditService } from '../domain/audit/audit.service.js';
 import type { ChargingLimitService } from '../domain/operations/charging-limit.service.js';
 import type { LocalListService } from '../domain/operations/local-list.service.js';

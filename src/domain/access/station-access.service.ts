@@ -11,7 +11,7 @@ import { IdTokenSchema } from '../users/id-token.entity.js';
 import { tokenLookupKey, toIdTokenView, type IdTokenView, type StationAccessRules, type TokenHolder } from '../users/id-token.service.js';
 import { UserSchema } from '../users/user.entity.js';
 import { AccessError } from './access.errors.js';
-import { auditedBy, type Caller } from './caller.js';
+import { auditedBy, type Caller } from '../caller.js';
 import { StationAccessGrantSchema, type AccessGrantKind, type StationAccessGrant } from './station-access-grant.entity.js';
 
 export const STATION_ACCESS_MODES = ['PUBLIC', 'RESTRICTED'] as const;

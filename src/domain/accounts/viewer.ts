@@ -1,4 +1,4 @@
-import type { Actor } from '../actor.js';
+import type { Actor } from '../caller.js';
 import { roleGrants, type ApiKeyScope, type Permission, type Role } from './permissions.js';
 
 /** The authenticated caller of the API: a person with a role, or a partner app's key. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { EventBus } from '../../events/event-bus.js';
+import type { EventPublisher } from '../events.js';
 import { FileTooLargeError, type FileStore, type IncomingFile } from '../../files/file-store.js';
 import { seesOrganisation, type Visibility } from '../accounts/viewer.js';
 import { cleanFileName } from '../file-name.js';
@@ -92,7 +92,7 @@ export class FirmwareService {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly events: EventBus,
+    private readonly events: EventPublisher,
     private readonly stations: StationService,
     private readonly monitoring: MonitoringService,
     private readonly maintenance: StationMaintenance,

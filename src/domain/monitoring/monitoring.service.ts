@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { EventBus } from '../../events/event-bus.js';
+import type { EventPublisher } from '../events.js';
 import type { Visibility } from '../accounts/viewer.js';
 import { isUuid } from '../ids.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
@@ -60,7 +60,7 @@ export class MonitoringService implements StationObserver {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly events: EventBus,
+    private readonly events: EventPublisher,
     options: MonitoringServiceOptions = {},
   ) {
     this.rebootGraceMs = options.rebootGraceMs ?? DEFAULT_REBOOT_GRACE_MS;

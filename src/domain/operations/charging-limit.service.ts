@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../actor.js';
+import type { Actor } from '../caller.js';
 import { parseInput } from '../input.js';
 import type { CommandRunner } from './command-runner.js';
 import { CHARGING_RATE_UNITS, type ChargingLimitScope, type ChargingRateUnit, type ResultOf } from './command.types.js';

@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { ALL, type Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../actor.js';
+import type { Actor } from '../caller.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import { StationSchema } from '../stations/station.entity.js';
 import { StationError } from '../stations/station.errors.js';

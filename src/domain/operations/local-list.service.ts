@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { ALL, type Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../actor.js';
+import type { Actor } from '../caller.js';
 import { parseInput } from '../input.js';
 import type { IdTokenView } from '../users/id-token.service.js';
 import type { CommandRunner } from './command-runner.js';

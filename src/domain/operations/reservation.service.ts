@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALL, type Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../actor.js';
+import type { Actor } from '../caller.js';
 import { parseInput } from '../input.js';
 import { operatesStation } from '../stations/station-scope.js';
 import type { IdTokenService } from '../users/id-token.service.js';

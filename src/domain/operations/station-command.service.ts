@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALL, type Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../actor.js';
+import type { Actor } from '../caller.js';
 import { parseInput } from '../input.js';
 import type { Page, PageRequest } from '../pagination.js';
 import type { SessionService } from '../sessions/session.service.js';

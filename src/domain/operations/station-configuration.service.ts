@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../actor.js';
+import type { Actor } from '../caller.js';
 import { parseInput } from '../input.js';
 import { StationSchema } from '../stations/station.entity.js';
 import type { CommandRunner } from './command-runner.js';

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { EventBus } from '../../events/event-bus.js';
-import type { SessionView } from '../../events/channels.js';
+import type { EventPublisher } from '../events.js';
+
 import type { Visibility } from '../accounts/viewer.js';
 import { isUuid } from '../ids.js';
 import type { ReservationBook } from '../operations/reservation-book.js';
@@ -16,7 +16,7 @@ import type { MeterSampleWriter, SessionEnergyRow } from './meter-sample-writer.
 import { MeterSampleSchema } from './meter-sample.entity.js';
 import { SessionsError } from './sessions.errors.js';
 import { seesSession, visibleSessionsWhere } from './session-scope.js';
-import type { MeterReport, MeterSampleView, SampledValue, TransactionStart, TransactionStop } from './session.types.js';
+import type { MeterReport, MeterSampleView, SampledValue, TransactionStart, TransactionStop, SessionView } from './session.types.js';
 
 export interface SessionFilter {
   stationIdentity?: string | null;
@@ -35,7 +35,7 @@ export interface StopOutcome {
 export class SessionService {
   constructor(
     private readonly orm: MikroORM,
-    private readonly events: EventBus,
+    private readonly events: EventPublisher,
     private readonly stations: StationService,
     private readonly tokens: IdTokenService,
     private readonly writer: MeterSampleWriter,

@@ -1,4 +1,5 @@
 // Domain vocabulary for charging sessions; protocol mappers translate into these.
+import type { AuthorizationStatus, SessionStatus } from './charging-session.entity.js';
 
 export const ENERGY_REGISTER = 'Energy.Active.Import.Register';
 
@@ -62,4 +63,62 @@ export interface MeterSampleView {
   format: string | null;
   value: string;
   numericValue: string | null;
+}
+
+export interface SessionView {
+  id: string;
+  transactionId: number;
+  stationId: string;
+  stationIdentity: string;
+  /** The station's operator. */
+  organisationId: string | null;
+  /** The driver whose session it is (the token's owner when it started). */
+  userId: string | null;
+  connectorId: number;
+  idTag: string;
+  idTokenId: string | null;
+  authorizationStatus: AuthorizationStatus;
+  status: SessionStatus;
+  reservationId: number | null;
+  startedAt: string;
+  stoppedAt: string | null;
+  meterStartWh: number;
+  meterStopWh: number | null;
+  energyWh: number;
+  lastSampleAt: string | null;
+  stopReason: StopReason | null;
+  stopIdTag: string | null;
+  updatedAt: string;
+}
+
+/** Published on `meter.values` once the batch is committed. */
+export interface MeterSampleEvent {
+  sampledAt: string;
+  measurand: string;
+  phase: string | null;
+  unit: string | null;
+  context: string | null;
+  location: string | null;
+  value: string;
+}
+
+export interface MeterValuesEvent {
+  stationId: string;
+  stationIdentity: string;
+  organisationId: string | null;
+  /** The driver whose session it is; null outside a session or for a session of no known driver. */
+  userId: string | null;
+  connectorId: number;
+  sessionId: string | null;
+  transactionId: number | null;
+  /** The session's energy after this batch, when the batch belonged to a session. */
+  sessionEnergyWh: number | null;
+  samples: MeterSampleEvent[];
+  receivedAt: string;
+}
+
+/** Published on `session.updated` once the change is committed. */
+export interface SessionUpdatedEvent {
+  change: 'STARTED' | 'METER' | 'STOPPED';
+  session: SessionView;
 }

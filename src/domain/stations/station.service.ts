@@ -1,10 +1,10 @@
 import { UniqueConstraintViolationException, type MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { EventBus } from '../../events/event-bus.js';
+import type { EventPublisher } from '../events.js';
 import { AccountsError } from '../accounts/accounts.errors.js';
 import { ALL, type Visibility } from '../accounts/viewer.js';
 import type { AuditRecord, AuditService } from '../audit/audit.service.js';
-import type { StationStatusEvent } from '../../events/channels.js';
+
 import { parseInput } from '../input.js';
 import { isUuid } from '../ids.js';
 import { OrganisationSchema } from '../organisations/organisation.entity.js';
@@ -17,7 +17,7 @@ import { StationError } from './station.errors.js';
 import { generateStationPassword, hashStationPassword, STATION_PASSWORD } from './station-password.js';
 import { NO_STATION_OBSERVER, type StationObserver } from './station-observer.js';
 import { findableStationsWhere, findsStation, operatesStation } from './station-scope.js';
-import { statusColumns, type BootInfo, type ConnectorStatusReport, type ConnectorView, type StationReportView, type StationView } from './station.types.js';
+import { statusColumns, type BootInfo, type ConnectorStatusReport, type ConnectorView, type StationReportView, type StationView, type StationStatusEvent } from './station.types.js';
 
 // Characters a charger can put in the last segment of its URL without escaping surprises.
 export const STATION_IDENTITY = /^[A-Za-z0-9._~:@+\-]{1,48}$/;
@@ -95,7 +95,7 @@ export class StationService {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly events: EventBus,
+    private readonly events: EventPublisher,
     private readonly options: StationServiceOptions,
     private readonly audit: AuditService,
     private readonly observer: StationObserver = NO_STATION_OBSERVER,

@@ -131,3 +131,22 @@ export function statusColumns(report: ConnectorStatusReport) {
     vendorErrorCode: report.vendorErrorCode ?? null,
   };
 }
+
+/** Published on `station.status` once the change is committed. */
+export interface StationStatusEvent {
+  stationId: string;
+  stationIdentity: string;
+  /** The station's operator; null for stations only admins operate. */
+  organisationId: string | null;
+  /** What changed: a connector's status, the socket coming or going, or a boot. */
+  kind: 'CONNECTOR_STATUS' | 'CONNECTION' | 'BOOT';
+  /** Null for connection and boot events; 0 is the station itself. */
+  connectorId: number | null;
+  status: ConnectorStatus | null;
+  errorCode: ConnectorErrorCode | null;
+  info: string | null;
+  vendorErrorCode: string | null;
+  online: boolean;
+  /** When it happened, per the charger where it said so. */
+  occurredAt: string;
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { auditedBy, type Caller } from '../access/caller.js';
+import { auditedBy, type Caller } from '../caller.js';
 import { AccountsError } from '../accounts/accounts.errors.js';
 import { RateLimiter } from '../accounts/rate-limiter.js';
 import type { Visibility } from '../accounts/viewer.js';

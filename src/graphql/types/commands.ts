@@ -1,4 +1,4 @@
-import type { Actor } from '../../domain/actor.js';
+import type { Actor } from '../../domain/caller.js';
 import { CHARGING_LIMIT_STATUSES } from '../../domain/operations/charging-limit.entity.js';
 import {
   CHARGING_LIMIT_SCOPES,

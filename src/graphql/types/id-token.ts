@@ -1,4 +1,4 @@
-import type { Caller } from '../../domain/access/caller.js';
+import type { Caller } from '../../domain/caller.js';
 import type { Permission } from '../../domain/accounts/permissions.js';
 import { viewerCan } from '../../domain/accounts/viewer.js';
 import { ID_TOKEN_STATUSES, ID_TOKEN_TYPES } from '../../domain/users/id-token.entity.js';

@@ -1,4 +1,4 @@
-import type { MeterSampleEvent, MeterValuesEvent, SessionView } from '../../events/channels.js';
+import type { MeterSampleEvent, MeterValuesEvent, SessionView } from '../../domain/sessions/session.types.js';
 import { AUTHORIZATION_STATUSES, SESSION_STATUSES } from '../../domain/sessions/charging-session.entity.js';
 import { seesSession } from '../../domain/sessions/session-scope.js';
 import { STOP_REASONS, type MeterSampleView } from '../../domain/sessions/session.types.js';

@@ -1,4 +1,4 @@
-import type { StationStatusEvent } from '../../events/channels.js';
+import type { StationStatusEvent } from '../../domain/stations/station.types.js';
 import { findsStation, operatesStation } from '../../domain/stations/station-scope.js';
 import type { AuditActor } from '../../domain/stations/station.service.js';
 import { CONNECTOR_ERROR_CODES, CONNECTOR_STATUSES } from '../../domain/stations/station.types.js';
