@@ -28,7 +28,10 @@ import { MonitoringService } from './domain/monitoring/monitoring.service.js';
 import { MeterSampleWriter } from './domain/sessions/meter-sample-writer.js';
 import { SessionService } from './domain/sessions/session.service.js';
 import { ChargerAuthService } from './domain/stations/charger-auth.service.js';
-import { StationService } from './domain/stations/station.service.js';
+import { StationPresence } from './domain/stations/station-presence.service.js';
+import { StationRegistry } from './domain/stations/station-registry.service.js';
+import { StationRepository } from './domain/stations/station.repository.js';
+import { StationTelemetry } from './domain/stations/station-telemetry.service.js';
 import { IdTokenService } from './domain/users/id-token.service.js';
 import { UserService } from './domain/users/user.service.js';
 import { createEventBus, type EventBus } from './events/event-bus.js';
@@ -85,13 +88,16 @@ async function listen(
 ): Promise<App> {
   const audit = new AuditService(database.orm, log);
   const monitoring = new MonitoringService(database.orm, events);
-  const stations = new StationService(database.orm, events, { autoRegister: config.ocpp.autoRegister, nodeId: config.nodeId }, audit, monitoring);
+  const stationRows = new StationRepository(database.orm);
+  const stations = new StationRegistry(stationRows, audit, { autoRegister: config.ocpp.autoRegister });
+  const presence = new StationPresence(stationRows, events, { nodeId: config.nodeId }, monitoring);
+  const telemetry = new StationTelemetry(stationRows, events, monitoring);
   const chargerAuth = new ChargerAuthService(stations, audit, { allowUnsecured: config.ocpp.allowUnsecured }, log);
   const access = new StationAccessService(database.orm, audit);
-  const tokens = new IdTokenService(database.orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });
+  const idTokens = new IdTokenService(database.orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const reservationBook = new ReservationBook(database.orm);
-  const sessions = new SessionService(database.orm, events, stations, tokens, writer, reservationBook);
+  const sessions = new SessionService(database.orm, events, stationRows, telemetry, idTokens, writer, reservationBook);
   const users = new UserService(database.orm, audit);
   const accessTokens = new AccessTokens(await resolveJwtSecret(config.auth.jwtSecret), config.auth.accessTokenTtlSeconds);
   const accounts = new AccountService(
@@ -128,24 +134,24 @@ async function listen(
   const files = new LocalFileStore(config.files.dir);
   // Known once listening (port 0 in tests); PUBLIC_URL when chargers reach us by another name.
   let publicUrl = config.publicUrl ?? '';
-  const diagnostics = new DiagnosticsService(database.orm, stations, monitoring, maintenance, files, {
+  const diagnostics = new DiagnosticsService(database.orm, telemetry, monitoring, maintenance, files, {
     publicUrl: () => publicUrl,
     maxUploadBytes: config.files.diagnosticsMaxBytes,
   });
-  const firmware = new FirmwareService(database.orm, events, stations, monitoring, maintenance, files, {
+  const firmware = new FirmwareService(database.orm, events, telemetry, monitoring, maintenance, files, {
     publicUrl: () => publicUrl,
     maxFileBytes: config.files.firmwareMaxBytes,
     nodeId: config.nodeId,
   });
 
-  const released = await stations.releaseStationsOfThisNode();
+  const released = await presence.releaseStationsOfThisNode();
   if (released) log.info('marked stations of a previous run offline', { count: released });
   const interrupted = await firmware.failInterruptedJobs();
   if (interrupted) log.warn('firmware jobs a previous run never sent marked SEND_FAILED', { count: interrupted });
 
   const ocpp = createOcppServer({
     gateway: createStationGateway(
-      { stations, tokens, sessions, diagnostics, firmware, heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds },
+      { stations, presence, telemetry, idTokens, sessions, diagnostics, firmware, heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds },
       log,
       { chargerAuth, trustProxy: config.trustProxy },
     ),
@@ -162,7 +168,7 @@ async function listen(
     router = await createCommandRouter({
       local: ocpp,
       nodeId: config.nodeId,
-      locate: (identity) => stations.connectedNodeOf(identity),
+      locate: (identity) => presence.connectedNodeOf(identity),
       defaultTimeoutMs: config.ocpp.callTimeoutMs,
       redisUrl: config.redisUrl,
       channelPrefix: config.eventsChannelPrefix,
@@ -179,14 +185,15 @@ async function listen(
     organisations: new OrganisationService(database.orm),
     audit,
     stations,
+    stationTelemetry: telemetry,
     sessions,
-    tokens,
+    idTokens,
     access,
     users,
     events,
-    commands: new StationCommandService(runner, tokens, sessions, monitoring),
+    commands: new StationCommandService(runner, idTokens, sessions, monitoring),
     configuration: new StationConfigurationService(database.orm, runner),
-    reservations: new ReservationService(runner, reservationBook, tokens),
+    reservations: new ReservationService(runner, reservationBook, idTokens),
     localLists: new LocalListService(database.orm, runner, access),
     chargingLimits: new ChargingLimitService(database.orm, runner),
     monitoring,
@@ -334,7 +341,7 @@ async function listen(
       await diagnostics.close();
       await firmware.close();
       await writer.close();
-      await stations.close();
+      await presence.close();
       await events.close();
       await database.close();
       log.info('stopped');

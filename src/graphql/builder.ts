@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
@@ -26,7 +27,8 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // Relay first, so scope checks see decoded arguments; scope-auth wraps every resolver after it.
-  plugins: [RelayPlugin, ScopeAuthPlugin],
+  // Dataloader batches per-row lookups (a row's station) into one read per response.
+  plugins: [RelayPlugin, ScopeAuthPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',

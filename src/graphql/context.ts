@@ -2,7 +2,7 @@ import type { StationAccessService } from '../domain/access/station-access.servi
 import type { AccountService, RequestMeta } from '../domain/accounts/account.service.js';
 import type { ApiKeyService } from '../domain/accounts/api-key.service.js';
 import { actorOf, visibilityOf, type Viewer, type Visibility } from '../domain/accounts/viewer.js';
-import type { Actor } from '../domain/caller.js';
+import type { Caller } from '../domain/caller.js';
 import type { AuditService } from '../domain/audit/audit.service.js';
 import type { ChargingLimitService } from '../domain/operations/charging-limit.service.js';
 import type { LocalListService } from '../domain/operations/local-list.service.js';
@@ -14,7 +14,8 @@ import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.servi
 import type { FirmwareService } from '../domain/firmware/firmware.service.js';
 import type { MonitoringService } from '../domain/monitoring/monitoring.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
-import type { StationService } from '../domain/stations/station.service.js';
+import type { StationRegistry } from '../domain/stations/station-registry.service.js';
+import type { StationTelemetry } from '../domain/stations/station-telemetry.service.js';
 import type { IdTokenService } from '../domain/users/id-token.service.js';
 import type { UserService } from '../domain/users/user.service.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -25,9 +26,10 @@ export interface AppServices {
   apiKeys: ApiKeyService;
   organisations: OrganisationService;
   audit: AuditService;
-  stations: StationService;
+  stations: StationRegistry;
+  stationTelemetry: StationTelemetry;
   sessions: SessionService;
-  tokens: IdTokenService;
+  idTokens: IdTokenService;
   access: StationAccessService;
   users: UserService;
   monitoring: MonitoringService;
@@ -45,10 +47,10 @@ export interface GraphQLContext {
   services: AppServices;
   /** The authenticated caller; null for anonymous requests (which reach only public fields). */
   viewer: Viewer | null;
-  /** Which rows the caller may see; services filter by it. */
+  /** Who is asking, as every service takes it: what they may see, their name in audit trails, their address. */
+  caller: Caller;
+  /** caller.visibility, for subscriptions filtering events. */
   visibility: Visibility;
-  /** Who the caller is in audit trails; only meaningful with a viewer. */
-  actor: Actor;
   /** The caller's address, for rate limits and the audit log. */
   request: RequestMeta;
   /** A credential was presented and refused: say so instead of "log in first". */
@@ -61,14 +63,12 @@ export function contextFor(
   request: RequestMeta,
 ): GraphQLContext {
   const { viewer } = auth;
-  return {
-    services,
-    credentialRejected: auth.rejected,
-    viewer,
+  const caller: Caller = {
     visibility: visibilityOf(viewer),
     actor: viewer ? actorOf(viewer) : { label: 'anonymous', userId: null },
-    request,
+    remoteAddress: request.remoteAddress ?? null,
   };
+  return { services, credentialRejected: auth.rejected, viewer, caller, visibility: caller.visibility, request };
 }
 
 /** The viewer of a resolver that requires one (its scope rule already made sure). */

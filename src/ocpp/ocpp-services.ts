@@ -1,14 +1,18 @@
 import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
 import type { FirmwareService } from '../domain/firmware/firmware.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
-import type { StationService } from '../domain/stations/station.service.js';
+import type { StationPresence } from '../domain/stations/station-presence.service.js';
+import type { StationRegistry } from '../domain/stations/station-registry.service.js';
+import type { StationTelemetry } from '../domain/stations/station-telemetry.service.js';
 import type { IdTokenService } from '../domain/users/id-token.service.js';
 import type { StationContext } from './types.js';
 
 /** What an OCPP handler may call: domain services only, never the ORM. */
 export interface OcppServices {
-  stations: StationService;
-  tokens: IdTokenService;
+  stations: StationRegistry;
+  presence: StationPresence;
+  telemetry: StationTelemetry;
+  idTokens: IdTokenService;
   sessions: SessionService;
   diagnostics: DiagnosticsService;
   firmware: FirmwareService;

@@ -52,19 +52,19 @@ export function createStationGateway(services: OcppServices, log: Logger, handsh
     },
 
     async handleCall(station: StationContext, action: string, payload: unknown): Promise<unknown> {
-      services.stations.touch(station.identity);
+      services.presence.touch(station.identity);
       const handler = HANDLERS[station.protocol]?.[action];
       if (!handler) throw new OcppError('NotImplemented', `${action} is not implemented`);
       return handler(station, payload as never, services);
     },
 
     async onConnected(station: StationContext): Promise<void> {
-      await services.stations.markConnected(station.identity, station.protocol);
+      await services.presence.markConnected(station.identity, station.protocol);
       log.info('station connected', { identity: station.identity, protocol: station.protocol, from: station.remoteAddress });
     },
 
     async onDisconnected(station: StationContext, reason: string): Promise<void> {
-      await services.stations.markDisconnected(station.identity, reason);
+      await services.presence.markDisconnected(station.identity, reason);
       log.info('station disconnected', { identity: station.identity, reason });
     },
   };

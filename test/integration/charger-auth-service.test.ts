@@ -1,31 +1,26 @@
-import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { openOrm } from '../../src/db/orm.js';
-import { ALL } from '../../src/domain/accounts/viewer.js';
 import { AuditService } from '../../src/domain/audit/audit.service.js';
 import { ChargerAuthService, type ChargerHandshake } from '../../src/domain/stations/charger-auth.service.js';
-import { StationService } from '../../src/domain/stations/station.service.js';
-import { createEventBus, type EventBus } from '../../src/events/event-bus.js';
+import { SYSTEM_CALLER } from '../../src/domain/caller.js';
+import { StationRegistry } from '../../src/domain/stations/station-registry.service.js';
+import { StationRepository } from '../../src/domain/stations/station.repository.js';
 import { createLogger } from '../../src/logger.js';
 import { uniqueId } from '../helpers/test-app.js';
 
 // The service against the real database, without sockets: what the cache and the limiter save.
 let orm: MikroORM;
-let events: EventBus;
-let stations: StationService;
+let stations: StationRegistry;
 let audit: AuditService;
 const log = createLogger('silent');
 
 beforeAll(async () => {
   orm = await openOrm(inject('databaseUrl'), 4);
-  events = await createEventBus({ redisUrl: undefined, channelPrefix: `test-${randomBytes(4).toString('hex')}` });
   audit = new AuditService(orm, log);
-  stations = new StationService(orm, events, { autoRegister: false, nodeId: 'auth-service-test' }, audit);
+  stations = new StationRegistry(new StationRepository(orm), audit, { autoRegister: false });
 });
 afterAll(async () => {
-  await stations?.close();
-  await events?.close();
   await orm?.close(true);
 });
 
@@ -39,7 +34,7 @@ const handshake = (identity: string, password?: string, secure = false): Charger
 async function aStationWithPassword(): Promise<{ identity: string; password: string }> {
   const identity = uniqueId('SVC');
   const password = `svc-password-${identity}`.slice(0, 40);
-  await stations.register(identity, { name: identity, password });
+  await stations.register(SYSTEM_CALLER, identity, { name: identity, password });
   return { identity, password };
 }
 
@@ -60,7 +55,7 @@ describe('ChargerAuthService', () => {
     const auth = new ChargerAuthService(stations, audit, { allowUnsecured: true }, log);
     const { identity, password } = await aStationWithPassword();
     expect(await auth.authenticate(handshake(identity, password))).toMatchObject({ admitted: true });
-    await stations.setPassword(identity, 'a-completely-new-password', {}, ALL);
+    await stations.setPassword(SYSTEM_CALLER, identity, 'a-completely-new-password');
     expect(await auth.authenticate(handshake(identity, password))).toMatchObject({ admitted: false, reason: 'WRONG_PASSWORD' });
     expect(await auth.authenticate(handshake(identity, 'a-completely-new-password'))).toMatchObject({ admitted: true });
     expect(auth.stats.passwordChecks).toBe(3);
@@ -72,7 +67,7 @@ describe('ChargerAuthService', () => {
     expect(await auth.authenticate(handshake(identity, password, true))).toMatchObject({ admitted: true, securityProfile: 2 });
     expect(await auth.authenticate(handshake(identity, 'anything-at-all-here', false))).toMatchObject({ admitted: false, reason: 'PROFILE_DOWNGRADE' });
     expect(auth.stats.passwordChecks).toBe(1);
-    expect((await stations.get(identity, ALL))?.securityProfile).toBe(2);
+    expect((await stations.get(SYSTEM_CALLER, identity))?.securityProfile).toBe(2);
   });
 
   it('sheds password checks past its queue with BUSY instead of piling up', async () => {

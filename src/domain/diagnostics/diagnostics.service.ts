@@ -13,7 +13,7 @@ import { StationSchema, type Station } from '../stations/station.entity.js';
 import { StationError } from '../stations/station.errors.js';
 import type { AfterCommit } from '../stations/station-observer.js';
 import { operatesStation } from '../stations/station-scope.js';
-import type { StationService } from '../stations/station.service.js';
+import type { StationTelemetry } from '../stations/station-telemetry.service.js';
 import { StationCallFailed, type StationMaintenance } from '../station-maintenance.js';
 import { newSecretToken, tokenMatches } from '../secret-token.js';
 import { DiagnosticsRequestSchema, type DiagnosticsRequest } from './diagnostics-request.entity.js';
@@ -63,7 +63,7 @@ export class DiagnosticsService {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly stations: StationService,
+    private readonly stations: StationTelemetry,
     private readonly monitoring: MonitoringService,
     private readonly maintenance: StationMaintenance,
     private readonly files: FileStore,

@@ -16,7 +16,7 @@ import { StationSchema, type Station } from '../stations/station.entity.js';
 import { StationError } from '../stations/station.errors.js';
 import type { AfterCommit } from '../stations/station-observer.js';
 import { operatedRowsWhere, operatesStation } from '../stations/station-scope.js';
-import type { StationService } from '../stations/station.service.js';
+import type { StationTelemetry } from '../stations/station-telemetry.service.js';
 import { StationCallFailed, type StationMaintenance } from '../station-maintenance.js';
 import { newSecretToken, tokenMatches } from '../secret-token.js';
 import { FirmwareFileSchema, type FirmwareFile } from './firmware-file.entity.js';
@@ -93,7 +93,7 @@ export class FirmwareService {
   constructor(
     private readonly orm: MikroORM,
     private readonly events: EventPublisher,
-    private readonly stations: StationService,
+    private readonly stations: StationTelemetry,
     private readonly monitoring: MonitoringService,
     private readonly maintenance: StationMaintenance,
     private readonly files: FileStore,

@@ -21,7 +21,7 @@ export class ReservationService {
   constructor(
     private readonly runner: CommandRunner,
     private readonly book: ReservationBook,
-    private readonly tokens: IdTokenService,
+    private readonly idTokens: IdTokenService,
   ) {}
 
   /**
@@ -41,14 +41,14 @@ export class ReservationService {
     const station = await this.runner.target(identity, driver ? ALL : visibility);
     const idTag = await this.reservingTag(driver ?? actor.userId, data.idTag ?? null, driver !== null);
     // A token that is already charging may still book its next stop; any other refusal may not.
-    const authorization = await this.tokens.authorize(idTag, { stationId: station.id });
+    const authorization = await this.idTokens.authorize(idTag, { stationId: station.id });
     if (authorization.status !== 'ACCEPTED' && authorization.status !== 'CONCURRENT_TX') {
       throw new OperationsError('ID_TAG_NOT_ACCEPTED', `idTag ${idTag} cannot reserve: ${authorization.status}`, {
         field: 'idTag',
         authorizationStatus: authorization.status,
       });
     }
-    const token = await this.tokens.findByValue(idTag);
+    const token = await this.idTokens.findByValue(idTag);
     const pending = await this.book.open(station.id, {
       connectorId: data.connectorId,
       idTag: token?.value ?? idTag,
@@ -108,12 +108,12 @@ export class ReservationService {
 
   private async reservingTag(userId: string | null, idTag: string | null, ownOnly: boolean): Promise<string> {
     if (idTag === null) {
-      const own = userId ? await this.tokens.preferredTokenOf(userId) : null;
+      const own = userId ? await this.idTokens.preferredTokenOf(userId) : null;
       if (!own) throw invalidCommand('idTag is required (the caller has no active token of their own)', 'idTag');
       return own.value;
     }
     if (ownOnly) {
-      const token = await this.tokens.findByValue(idTag);
+      const token = await this.idTokens.findByValue(idTag);
       if (!token || token.userId !== userId) {
         throw new OperationsError('COMMAND_FORBIDDEN', 'drivers reserve only for their own tokens', { field: 'idTag' });
       }

@@ -35,7 +35,7 @@ const dataTransferInput = z.object({
 export class StationCommandService {
   constructor(
     private readonly runner: CommandRunner,
-    private readonly tokens: IdTokenService,
+    private readonly idTokens: IdTokenService,
     private readonly sessions: SessionService,
     // Told when a station accepted a reset, so its next boot reads as asked for, not as a crash.
     private readonly reboots: { expectReboot(identity: string, reason: 'RESET'): Promise<void> } | null = null,
@@ -153,18 +153,18 @@ export class StationCommandService {
   /** The tag to start with: it must be accepted now, at this station (access lists included). */
   private async chargingTag(stationId: string, userId: string | null, idTag: string | null): Promise<string> {
     if (idTag === null) {
-      const own = userId ? await this.tokens.preferredTokenOf(userId) : null;
+      const own = userId ? await this.idTokens.preferredTokenOf(userId) : null;
       if (!own) throw invalidCommand('idTag is required (the caller has no active token of their own)', 'idTag');
       idTag = own.value;
     }
-    const authorization = await this.tokens.authorize(idTag, { stationId });
+    const authorization = await this.idTokens.authorize(idTag, { stationId });
     if (authorization.status !== 'ACCEPTED') {
       throw new OperationsError('ID_TAG_NOT_ACCEPTED', `idTag ${idTag} cannot charge now: ${authorization.status}`, {
         field: 'idTag',
         authorizationStatus: authorization.status,
       });
     }
-    const token = await this.tokens.findByValue(idTag);
+    const token = await this.idTokens.findByValue(idTag);
     return token?.value ?? idTag;
   }
 }

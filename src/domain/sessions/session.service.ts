@@ -6,8 +6,8 @@ import type { Visibility } from '../accounts/viewer.js';
 import { isUuid } from '../ids.js';
 import type { ReservationBook } from '../operations/reservation-book.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
-import { ConnectorSchema } from '../stations/connector.entity.js';
-import type { StationService } from '../stations/station.service.js';
+import type { StationRepository } from '../stations/station.repository.js';
+import type { StationTelemetry } from '../stations/station-telemetry.service.js';
 import { StationError } from '../stations/station.errors.js';
 import type { AuthorizationResult, IdTokenService } from '../users/id-token.service.js';
 import { ChargingSessionSchema, type ChargingSession } from './charging-session.entity.js';
@@ -36,8 +36,9 @@ export class SessionService {
   constructor(
     private readonly orm: MikroORM,
     private readonly events: EventPublisher,
-    private readonly stations: StationService,
-    private readonly tokens: IdTokenService,
+    private readonly stations: StationRepository,
+    private readonly telemetry: StationTelemetry,
+    private readonly idTokens: IdTokenService,
     private readonly writer: MeterSampleWriter,
     private readonly reservations: ReservationBook,
   ) {}
@@ -48,7 +49,7 @@ export class SessionService {
    */
   async authorize(identity: string, idTag: string): Promise<AuthorizationResult> {
     const stationId = await this.requireStationId(identity);
-    const authorization = await this.tokens.authorize(idTag, { stationId });
+    const authorization = await this.idTokens.authorize(idTag, { stationId });
     if (authorization.status !== 'ACCEPTED') return authorization;
     const screened = await this.reservations.screenAuthorize(stationId, { idTag, parentIdTag: authorization.parentIdTag });
     return screened.verdict === 'RESERVED' ? reservedUntil(authorization, screened.until) : authorization;
@@ -68,10 +69,9 @@ export class SessionService {
     }
 
     const { authorization, reservationId } = await this.authorizeStart(stationId, start);
-    const connector = await em.findOne(ConnectorSchema, { station: stationId, connectorId: start.connectorId });
     // A start reading of 0 while this meter was known to be higher is likely a charger that
     // started offline without a reading: count from the known register until a reading proves otherwise.
-    const known = connector?.lastRegisterWh ?? null;
+    const known = await this.stations.lastRegisterWh(stationId, start.connectorId);
     const provisional = start.meterStartWh === 0 && known !== null && known > 0;
     const [{ id: transactionId }] = await em
       .getConnection()
@@ -155,7 +155,7 @@ export class SessionService {
     const em = this.orm.em.fork();
     const session = await em.findOne(ChargingSessionSchema, { station: stationId, transactionId: stop.transactionId });
     const authorization = stop.idTag
-      ? await this.tokens.authorize(stop.idTag, { exceptSessionId: session?.id })
+      ? await this.idTokens.authorize(stop.idTag, { exceptSessionId: session?.id })
       : null;
 
     if (!session) {
@@ -167,7 +167,7 @@ export class SessionService {
         reading: null,
         receivedAt: new Date(),
       });
-      await this.stations.recordReport(identity, {
+      await this.telemetry.recordReport(identity, {
         kind: 'UNKNOWN_TRANSACTION_STOP',
         payload: {
           transactionId: stop.transactionId,
@@ -293,7 +293,7 @@ export class SessionService {
     start: TransactionStart,
     exceptSessionId?: string,
   ): Promise<{ authorization: AuthorizationResult; reservationId: number | null }> {
-    const authorization = await this.tokens.authorize(start.idTag, { stationId, exceptSessionId });
+    const authorization = await this.idTokens.authorize(start.idTag, { stationId, exceptSessionId });
     if (authorization.status !== 'ACCEPTED') return { authorization, reservationId: null };
     const screened = await this.reservations.screenStart(stationId, {
       connectorId: start.connectorId,

@@ -2,7 +2,8 @@ import type { Logger } from '../../logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { PasswordCheckCache } from './password-check-cache.js';
 import { RefusalThrottle } from './refusal-throttle.js';
-import type { SecurityProfile, StationCredentials, StationService } from './station.service.js';
+import type { StationRegistry } from './station-registry.service.js';
+import type { SecurityProfile, StationCredentials } from './station.types.js';
 import { passwordFingerprint, verifyStationPassword } from './station-password.js';
 
 /** What the charger offered at the WebSocket handshake, decoded at the HTTP edge. */
@@ -61,7 +62,7 @@ export class ChargerAuthService {
   private readonly limiter: Limiter;
 
   constructor(
-    private readonly stations: StationService,
+    private readonly stations: StationRegistry,
     private readonly audit: AuditService,
     private readonly options: ChargerAuthOptions,
     private readonly log: Logger,

@@ -150,3 +150,14 @@ export interface StationStatusEvent {
   /** When it happened, per the charger where it said so. */
   occurredAt: string;
 }
+
+/** OCPP security profiles we serve: 0 none, 1 Basic auth, 2 TLS + Basic auth. */
+export type SecurityProfile = 0 | 1 | 2;
+
+/** What the handshake needs to decide about a station; never leaves the domain. */
+export interface StationCredentials {
+  id: string;
+  organisationId: string | null;
+  passwordHash: string | null;
+  securityProfile: SecurityProfile;
+}

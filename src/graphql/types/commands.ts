@@ -24,10 +24,13 @@ import type {
 } from '../../domain/operations/operations.types.js';
 import { RESERVATION_STATUSES } from '../../domain/operations/reservation.entity.js';
 import { builder } from '../builder.js';
+import { operatesStation } from '../../domain/stations/station-scope.js';
+// TODO(reshape): the services decide this; being moved out of the resolvers.
+const operates = (ctx: { visibility: import('../../domain/accounts/viewer.js').Visibility }, s: { organisationId: string | null }) => operatesStation(ctx.visibility, s.organisationId);
 import type { GraphQLContext } from '../context.js';
 import { listLimit, pageRequest, toConnection } from '../pagination.js';
 import { anyPermission, CHARGING_CONTROL } from '../scopes.js';
-import { operates, StationRef } from './station.js';
+import { StationRef } from './station.js';
 
 // Remote control, diagnostics and maintenance: one mutation per thing an operator or app wants
 // done. Each sends a command to the station, waits for its answer and returns the recorded
@@ -41,7 +44,7 @@ import { operates, StationRef } from './station.js';
 // stopCharging of their own session, reservations for their own tokens.
 
 /** Who is asking: set by authentication when there is one. */
-const actorOf = (ctx: GraphQLContext): Actor => ctx.actor;
+const actorOf = (ctx: GraphQLContext): Actor => ctx.caller.actor;
 
 const StationCommandKindEnum = builder.enumType('StationCommandKind', { values: STATION_COMMAND_KINDS });
 const StationCommandStatusEnum = builder.enumType('StationCommandStatus', {
@@ -451,7 +454,7 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'stations:command' },
     resolve: async (_root, args, ctx) => {
       // The local list service sends to any station it is given: only one the caller operates.
-      await ctx.services.stations.requireOperated(args.stationIdentity, ctx.visibility);
+      await ctx.services.stations.requireOperated(ctx.caller, args.stationIdentity);
       return ctx.services.localLists.fetchVersion(actorOf(ctx), args.stationIdentity);
     },
   }),
@@ -461,7 +464,7 @@ builder.mutationFields((t) => ({
     args: { stationIdentity: t.arg.string({ required: true }), mode: t.arg({ type: LocalListUpdateModeEnum, required: true }) },
     authScopes: { permission: 'stations:command' },
     resolve: async (_root, args, ctx) => {
-      await ctx.services.stations.requireOperated(args.stationIdentity, ctx.visibility);
+      await ctx.services.stations.requireOperated(ctx.caller, args.stationIdentity);
       return ctx.services.localLists.send(actorOf(ctx), args.stationIdentity, args.mode);
     },
   }),

@@ -13,11 +13,6 @@ import { UserRef } from './user.js';
 const ownOrManaged = (_parent: unknown, _args: unknown, ctx: GraphQLContext) =>
   (['tokens:self', 'tokens:manage'] as Permission[]).some((p) => viewerCan(ctx.viewer, p));
 
-const callerOf = (ctx: GraphQLContext): Caller => ({
-  visibility: ctx.visibility,
-  actor: ctx.actor,
-  remoteAddress: ctx.request.remoteAddress,
-});
 
 export const IdTokenTypeEnum = builder.enumType('IdTokenType', {
   values: ID_TOKEN_TYPES,
@@ -63,7 +58,7 @@ builder.objectField(UserRef, 'idTokens', (t) =>
     type: IdTokenRef,
     authScopes: { permission: 'tokens:read' },
     resolve: async (user, args, ctx) =>
-      toConnection(await ctx.services.tokens.list(pageRequest(args), ctx.visibility, { userId: user.id })),
+      toConnection(await ctx.services.idTokens.list(pageRequest(args), ctx.visibility, { userId: user.id })),
   }),
 );
 
@@ -116,8 +111,8 @@ builder.queryFields((t) => ({
     description: 'By id, or by the value a charger sends (a card UID in any spelling). Drivers see their own tokens, operators their organisation\'s.',
     authScopes: { permission: 'tokens:read' },
     resolve: (_root, args, ctx) => {
-      if (args.id) return ctx.services.tokens.get(String(args.id), ctx.visibility);
-      if (args.value) return ctx.services.tokens.getByValue(args.value, ctx.visibility);
+      if (args.id) return ctx.services.idTokens.get(String(args.id), ctx.visibility);
+      if (args.value) return ctx.services.idTokens.getByValue(args.value, ctx.visibility);
       return null;
     },
   }),
@@ -128,7 +123,7 @@ builder.queryFields((t) => ({
     authScopes: { permission: 'tokens:read' },
     resolve: async (_root, args, ctx) =>
       toConnection(
-        await ctx.services.tokens.list(pageRequest(args), ctx.visibility, {
+        await ctx.services.idTokens.list(pageRequest(args), ctx.visibility, {
           userId: args.filter?.userId ? String(args.filter.userId) : null,
           status: args.filter?.status ?? null,
         }),
@@ -142,7 +137,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: IssueIdTokenInput, required: true }) },
     authScopes: { permission: 'tokens:manage' },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.tokens.issue(callerOf(ctx), {
+      ctx.services.idTokens.issue(ctx.caller, {
         ...input,
         type: input.type ?? undefined,
         userId: input.userId ? String(input.userId) : null,
@@ -155,7 +150,7 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'tokens:manage' },
     resolve: (_root, { input }, ctx) => {
       const { id, status, userId, ...rest } = input;
-      return ctx.services.tokens.update(callerOf(ctx), String(id), {
+      return ctx.services.idTokens.update(ctx.caller, String(id), {
         ...rest,
         ...(status ? { status } : {}),
         ...(userId !== undefined ? { userId: userId ? String(userId) : null } : {}),
@@ -167,20 +162,20 @@ builder.mutationFields((t) => ({
     description: 'Chargers asking about this token from now on get Blocked. Drivers may block their own.',
     args: { id: t.arg.id({ required: true }) },
     authScopes: ownOrManaged,
-    resolve: (_root, args, ctx) => ctx.services.tokens.setStatus(callerOf(ctx), String(args.id), 'BLOCKED'),
+    resolve: (_root, args, ctx) => ctx.services.idTokens.setStatus(ctx.caller, String(args.id), 'BLOCKED'),
   }),
   reportIdTokenLost: t.field({
     type: IdTokenRef,
     description: 'Marks the token LOST: chargers get Blocked for it. Drivers may report their own.',
     args: { id: t.arg.id({ required: true }) },
     authScopes: ownOrManaged,
-    resolve: (_root, args, ctx) => ctx.services.tokens.setStatus(callerOf(ctx), String(args.id), 'LOST'),
+    resolve: (_root, args, ctx) => ctx.services.idTokens.setStatus(ctx.caller, String(args.id), 'LOST'),
   }),
   unblockIdToken: t.field({
     type: IdTokenRef,
     args: { id: t.arg.id({ required: true }) },
     authScopes: { permission: 'tokens:manage' },
-    resolve: (_root, args, ctx) => ctx.services.tokens.setStatus(callerOf(ctx), String(args.id), 'ACTIVE'),
+    resolve: (_root, args, ctx) => ctx.services.idTokens.setStatus(ctx.caller, String(args.id), 'ACTIVE'),
   }),
   importIdTokens: t.field({
     type: ImportIdTokensResultRef,
@@ -194,7 +189,7 @@ builder.mutationFields((t) => ({
     },
     authScopes: { permission: 'tokens:manage' },
     resolve: async (_root, args, ctx) => {
-      const idTokens = await ctx.services.tokens.importCsv(callerOf(ctx), args.csv, {
+      const idTokens = await ctx.services.idTokens.importCsv(ctx.caller, args.csv, {
         organisationId: args.organisationId ? String(args.organisationId) : null,
       });
       return { imported: idTokens.length, idTokens };
@@ -205,19 +200,19 @@ builder.mutationFields((t) => ({
     description: 'Adds a card an operator handed out to the calling driver: give the number printed on it and its UID.',
     args: { printedNumber: t.arg.string({ required: true }), uid: t.arg.string({ required: true }) },
     authScopes: { permission: 'tokens:self' },
-    resolve: (_root, args, ctx) => ctx.services.tokens.claim(callerOf(ctx), { printedNumber: args.printedNumber, uid: args.uid }),
+    resolve: (_root, args, ctx) => ctx.services.idTokens.claim(ctx.caller, { printedNumber: args.printedNumber, uid: args.uid }),
   }),
   createAppToken: t.field({
     type: IdTokenRef,
     description: 'The calling driver\'s app token: their active one, or a new one.',
     authScopes: { permission: 'tokens:self' },
-    resolve: (_root, _args, ctx) => ctx.services.tokens.createAppToken(callerOf(ctx)),
+    resolve: (_root, _args, ctx) => ctx.services.idTokens.createAppToken(ctx.caller),
   }),
   renameIdToken: t.field({
     type: IdTokenRef,
     args: { id: t.arg.id({ required: true }), label: t.arg.string() },
     authScopes: ownOrManaged,
-    resolve: (_root, args, ctx) => ctx.services.tokens.rename(callerOf(ctx), String(args.id), args.label ?? null),
+    resolve: (_root, args, ctx) => ctx.services.idTokens.rename(ctx.caller, String(args.id), args.label ?? null),
   }),
   removeIdToken: t.field({
     type: IdTokenRef,
@@ -226,6 +221,6 @@ builder.mutationFields((t) => ({
       '(it stops working and cannot be claimed again until its operator unblocks it).',
     args: { id: t.arg.id({ required: true }) },
     authScopes: ownOrManaged,
-    resolve: (_root, args, ctx) => ctx.services.tokens.remove(callerOf(ctx), String(args.id)),
+    resolve: (_root, args, ctx) => ctx.services.idTokens.remove(ctx.caller, String(args.id)),
   }),
 }));

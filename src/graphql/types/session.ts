@@ -46,7 +46,7 @@ export const ChargingSessionRef = builder.objectRef<SessionView>('ChargingSessio
     station: t.field({
       type: StationRef,
       nullable: true,
-      resolve: (s, _args, ctx) => ctx.services.stations.getById(s.stationId, ctx.visibility),
+      resolve: (s) => s.stationId,
     }),
     connectorId: t.exposeInt('connectorId'),
     userId: t.exposeID('userId', { nullable: true, description: 'The driver whose session it is.' }),
@@ -55,7 +55,7 @@ export const ChargingSessionRef = builder.objectRef<SessionView>('ChargingSessio
       type: IdTokenRef,
       nullable: true,
       description: 'The token the idTag matched, if it is one we know.',
-      resolve: (s, _args, ctx) => (s.idTokenId ? ctx.services.tokens.get(s.idTokenId, ctx.visibility) : null),
+      resolve: (s, _args, ctx) => (s.idTokenId ? ctx.services.idTokens.get(s.idTokenId, ctx.visibility) : null),
     }),
     authorizationStatus: t.expose('authorizationStatus', {
       type: AuthorizationStatusEnum,

@@ -10,7 +10,6 @@ import type { GraphQLContext } from '../context.js';
 // A station's access list is managed by the operator that owns the station (stations:manage);
 // the service answers STATION_NOT_FOUND for anyone else's station.
 
-const callerOf = (ctx: GraphQLContext) => ({ visibility: ctx.visibility, actor: ctx.actor, remoteAddress: ctx.request.remoteAddress });
 
 const StationAccessModeEnum = builder.enumType('StationAccessMode', {
   values: STATION_ACCESS_MODES,
@@ -77,7 +76,7 @@ builder.mutationFields((t) => ({
     type: StationAccessRef,
     args: { stationIdentity: t.arg.string({ required: true }), mode: t.arg({ type: StationAccessModeEnum, required: true }) },
     authScopes: { permission: 'stations:manage' },
-    resolve: (_root, args, ctx) => ctx.services.access.setMode(callerOf(ctx), args.stationIdentity, args.mode),
+    resolve: (_root, args, ctx) => ctx.services.access.setMode(ctx.caller, args.stationIdentity, args.mode),
   }),
   grantStationAccess: t.field({
     type: StationAccessGrantRef,
@@ -85,7 +84,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: GrantStationAccessInput, required: true }) },
     authScopes: { permission: 'stations:manage' },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.access.grant(callerOf(ctx), input.stationIdentity, {
+      ctx.services.access.grant(ctx.caller, input.stationIdentity, {
         userId: input.userId ? String(input.userId) : null,
         organisationId: input.organisationId ? String(input.organisationId) : null,
         parentIdTag: input.parentIdTag ?? null,
@@ -96,6 +95,6 @@ builder.mutationFields((t) => ({
     description: 'Removes an entry from a station\'s access list; answers it as it was.',
     args: { id: t.arg.id({ required: true }) },
     authScopes: { permission: 'stations:manage' },
-    resolve: (_root, args, ctx) => ctx.services.access.revoke(callerOf(ctx), String(args.id)),
+    resolve: (_root, args, ctx) => ctx.services.access.revoke(ctx.caller, String(args.id)),
   }),
 }));

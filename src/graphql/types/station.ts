@@ -1,6 +1,5 @@
 import type { StationStatusEvent } from '../../domain/stations/station.types.js';
-import { findsStation, operatesStation } from '../../domain/stations/station-scope.js';
-import type { AuditActor } from '../../domain/stations/station.service.js';
+import { findsStation } from '../../domain/stations/station-scope.js';
 import { CONNECTOR_ERROR_CODES, CONNECTOR_STATUSES } from '../../domain/stations/station.types.js';
 import type { ConnectorView, StationReportView, StationView } from '../../domain/stations/station.types.js';
 import { STATION_REPORT_KINDS } from '../../domain/stations/station-report.entity.js';
@@ -12,20 +11,8 @@ import { filterEvents } from '../subscriptions.js';
 
 // Everyone who may read stations finds them (drivers: every station; operators and API keys:
 // their organisation's) and reads their public data: name, address, location, connectors and
-// their live status. The rest is operator data, each field naming the permission it needs, and
-// whatever hangs off a station for operators checks that the caller operates that station.
-
-/** Whether the caller operates this station (admins: all; operators and API keys: their organisation's). */
-export const operates = (ctx: GraphQLContext, station: { organisationId: string | null }) =>
-  operatesStation(ctx.visibility, station.organisationId);
-
-/** The caller, for the audit log. */
-export const auditActorOf = (ctx: GraphQLContext): AuditActor => ({
-  actorUserId: ctx.actor.userId,
-  actorApiKeyId: ctx.actor.apiKeyId ?? null,
-  actorLabel: ctx.actor.label,
-  remoteAddress: ctx.request.remoteAddress,
-});
+// their live status. The rest is operator data, each field naming the permission it needs;
+// whatever hangs off a station for operators is decided by its service from the caller.
 
 export const ConnectorStatusEnum = builder.enumType('ConnectorStatus', { values: CONNECTOR_STATUSES });
 export const ConnectorErrorCodeEnum = builder.enumType('ConnectorErrorCode', { values: CONNECTOR_ERROR_CODES });
@@ -63,7 +50,14 @@ const StationReportRef = builder.objectRef<StationReportView>('StationReport').i
   }),
 });
 
-export const StationRef = builder.objectRef<StationView>('Station');
+/**
+ * Station, loadable: a field of type Station may resolve to a station id, and every id asked for
+ * in one response is read in one batch (a list of sessions, faults or jobs reads its stations once).
+ * A station the caller does not find resolves to null.
+ */
+export const StationRef = builder.loadableObjectRef<StationView, string>('Station', {
+  load: (ids, ctx: GraphQLContext) => ctx.services.stations.getByIds(ctx.caller, ids) as Promise<StationView[]>,
+});
 
 StationRef.implement({
   description:
@@ -124,7 +118,7 @@ StationRef.implement({
       },
       resolve: (s, args, ctx) => {
         const limit = listLimit(args.first, 50, 500);
-        return operates(ctx, s) ? ctx.services.stations.reports(s.id, args.kinds ?? null, limit) : [];
+        return ctx.services.stationTelemetry.reports(ctx.caller, s, args.kinds ?? null, limit);
       },
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -146,7 +140,7 @@ builder.queryFields((t) => ({
     description: 'Drivers find every station; operators and API keys their organisation\'s (null for any other).',
     args: { identity: t.arg.string({ required: true }) },
     authScopes: { permission: 'stations:read' },
-    resolve: (_root, args, ctx) => ctx.services.stations.get(args.identity, ctx.visibility),
+    resolve: (_root, args, ctx) => ctx.services.stations.get(ctx.caller, args.identity),
   }),
   stations: t.connection({
     type: StationRef,
@@ -154,7 +148,7 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: StationFilter }) },
     authScopes: { permission: 'stations:read' },
     resolve: async (_root, args, ctx) =>
-      toConnection(await ctx.services.stations.list(pageRequest(args), args.filter ?? {}, ctx.visibility)),
+      toConnection(await ctx.services.stations.list(ctx.caller, pageRequest(args), args.filter ?? {})),
   }),
 }));
 
@@ -218,7 +212,7 @@ builder.mutationFields((t) => ({
     },
     authScopes: { permission: 'stations:manage' },
     resolve: (_root, args, ctx) =>
-      ctx.services.stations.setPassword(args.stationIdentity, args.password, auditActorOf(ctx), ctx.visibility),
+      ctx.services.stations.setPassword(ctx.caller, args.stationIdentity, args.password),
   }),
   registerStation: t.field({
     type: StationRef,
@@ -227,12 +221,7 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'stations:manage' },
     resolve: (_root, { input }, ctx) => {
       const { identity, organisationId, ...rest } = input;
-      return ctx.services.stations.register(
-        identity,
-        { ...rest, organisationId: organisationId ? String(organisationId) : null },
-        auditActorOf(ctx),
-        ctx.visibility,
-      );
+      return ctx.services.stations.register(ctx.caller, identity, { ...rest, organisationId: organisationId ? String(organisationId) : null });
     },
   }),
   updateStation: t.field({
@@ -241,7 +230,7 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'stations:manage' },
     resolve: (_root, { input }, ctx) => {
       const { identity, ...patch } = input;
-      return ctx.services.stations.update(identity, patch, auditActorOf(ctx), ctx.visibility);
+      return ctx.services.stations.update(ctx.caller, identity, patch);
     },
   }),
 }));
@@ -262,7 +251,7 @@ const StationStatusEventRef = builder.objectRef<StationStatusEvent>('StationStat
     station: t.field({
       type: StationRef,
       nullable: true,
-      resolve: (e, _args, ctx) => ctx.services.stations.getById(e.stationId, ctx.visibility),
+      resolve: (e) => e.stationId,
     }),
   }),
 });

@@ -27,17 +27,17 @@ const now = () => new Date().toISOString();
 type Handler<P> = (station: StationContext, payload: P, services: OcppServices) => Promise<object>;
 
 const bootNotification: Handler<BootNotificationRequest> = async (station, p, s) => {
-  await s.stations.recordBoot(station.identity, toBootInfo(p));
+  await s.telemetry.recordBoot(station.identity, toBootInfo(p));
   return { status: 'Accepted', currentTime: now(), interval: s.heartbeatIntervalSeconds };
 };
 
 const heartbeat: Handler<object> = async (station, _p, s) => {
-  await s.stations.recordHeartbeat(station.identity);
+  await s.presence.recordHeartbeat(station.identity);
   return { currentTime: now() };
 };
 
 const statusNotification: Handler<StatusNotificationRequest> = async (station, p, s) => {
-  await s.stations.recordConnectorStatus(station.identity, toConnectorStatus(p));
+  await s.telemetry.recordConnectorStatus(station.identity, toConnectorStatus(p));
   return {};
 };
 
@@ -62,7 +62,7 @@ const stopTransaction: Handler<StopTransactionRequest> = async (station, p, s) =
 
 // We speak no vendor extensions yet: everything is kept for operators and answered UnknownVendorId.
 const dataTransfer: Handler<DataTransferRequest> = async (station, p, s) => {
-  await s.stations.recordReport(station.identity, {
+  await s.telemetry.recordReport(station.identity, {
     kind: 'DATA_TRANSFER',
     vendorId: p.vendorId,
     messageId: p.messageId,

@@ -1,0 +1,144 @@
+import type { EventPublisher } from '../events.js';
+import { NO_STATION_OBSERVER, type StationObserver } from './station-observer.js';
+import type { Station } from './station.entity.js';
+import type { StationRepository } from './station.repository.js';
+import { statusEventOf } from './station.views.js';
+
+export interface StationPresenceOptions {
+  nodeId: string;
+  /** How often buffered lastSeenAt values are written. */
+  seenFlushMs?: number;
+}
+
+/**
+ * Whether a station is connected, to which node, and when it was last heard from. The socket
+ * lives on one node; the database says which, so commands can be routed to it.
+ */
+export class StationPresence {
+  // lastSeenAt moves with every frame; it is kept here and written in one statement per interval.
+  private readonly seen = new Map<string, Date>();
+  private readonly connectedAt = new Map<string, Date>();
+  private readonly flushTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly repository: StationRepository,
+    private readonly events: EventPublisher,
+    private readonly options: StationPresenceOptions,
+    private readonly observer: StationObserver = NO_STATION_OBSERVER,
+  ) {
+    this.flushTimer = setInterval(() => void this.flushSeen().catch(() => {}), options.seenFlushMs ?? 10_000);
+    this.flushTimer.unref();
+  }
+
+  async markConnected(identity: string, protocol: string): Promise<void> {
+    const now = new Date();
+    const em = this.repository.fork();
+    const station = await this.repository.requireEntity(em, identity);
+    const wasOnline = station.online;
+    const offlineSince = station.disconnectedAt ?? null;
+    Object.assign(station, {
+      online: true,
+      ocppProtocol: protocol,
+      connectedNodeId: this.options.nodeId,
+      connectedAt: now,
+      lastSeenAt: now,
+    });
+    const after = await this.observer.connectionChanged(em, {
+      station,
+      online: true,
+      wasOnline,
+      offlineSince,
+      reason: null,
+      nodeId: this.options.nodeId,
+      at: now,
+    });
+    await em.flush();
+    this.connectedAt.set(identity, now);
+    after();
+    this.publishConnection(station, true, now);
+  }
+
+  async markDisconnected(identity: string, reason: string | null = null): Promise<void> {
+    const now = new Date();
+    const connectedAt = this.connectedAt.get(identity);
+    this.connectedAt.delete(identity);
+    const lastSeen = this.seen.get(identity);
+    this.seen.delete(identity);
+    const changed = await this.repository.fork().transactional(async (tx) => {
+      // Only the socket this node opened goes offline: the charger may already be back on another node.
+      const station = await this.repository.markOffline(tx, identity, { nodeId: this.options.nodeId, connectedAt }, now, lastSeen);
+      if (!station) return null;
+      const after = await this.observer.connectionChanged(tx, {
+        station,
+        online: false,
+        wasOnline: true,
+        offlineSince: null,
+        reason,
+        nodeId: this.options.nodeId,
+        at: now,
+      });
+      return { station, after };
+    });
+    if (!changed) return;
+    changed.after();
+    this.publishConnection(changed.station, false, now);
+  }
+
+  /** A node that starts holds no sockets yet: whatever it held before a crash is offline. */
+  async releaseStationsOfThisNode(): Promise<number> {
+    const now = new Date();
+    const released = await this.repository.fork().transactional(async (tx) => {
+      const stations = await this.repository.heldBy(tx, this.options.nodeId);
+      const afters = [];
+      for (const station of stations) {
+        Object.assign(station, { online: false, connectedNodeId: null, disconnectedAt: now });
+        afters.push(
+          await this.observer.connectionChanged(tx, {
+            station,
+            online: false,
+            wasOnline: true,
+            offlineSince: null,
+            reason: 'node restarted',
+            nodeId: this.options.nodeId,
+            at: now,
+          }),
+        );
+      }
+      return { stations, afters };
+    });
+    for (const after of released.afters) after();
+    for (const station of released.stations) this.publishConnection(station, false, now);
+    return released.stations.length;
+  }
+
+  /** The node holding the station's socket, or null when it is offline. */
+  connectedNodeOf(identity: string): Promise<string | null> {
+    return this.repository.connectedNodeOf(identity);
+  }
+
+  touch(identity: string, at = new Date()): void {
+    this.seen.set(identity, at);
+  }
+
+  async recordHeartbeat(identity: string): Promise<void> {
+    const now = new Date();
+    this.touch(identity, now);
+    await this.repository.setHeartbeat(identity, now);
+  }
+
+  async flushSeen(): Promise<void> {
+    if (this.seen.size === 0) return;
+    const entries = [...this.seen.entries()];
+    this.seen.clear();
+    await this.repository.flushLastSeen(entries);
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.flushTimer);
+    return this.flushSeen();
+  }
+
+  private publishConnection(station: Station, online: boolean, at: Date) {
+    this.events.publish('station.status', statusEventOf(station, at, { kind: 'CONNECTION', online }));
+  }
+}

@@ -1,0 +1,236 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { refId } from '../../db/ref.js';
+import { ALL, type Visibility } from '../accounts/viewer.js';
+import { isUuid } from '../ids.js';
+import { ConnectorSchema, type Connector } from './connector.entity.js';
+import { StationSchema, type Station } from './station.entity.js';
+import { StationError } from './station.errors.js';
+import { findableStationsWhere, findsStation, operatesStation } from './station-scope.js';
+import type { SecurityProfile, StationCredentials } from './station.types.js';
+
+/** A station as other areas need it on hot paths: its id and owner. */
+export interface StationRef {
+  id: string;
+  organisationId: string | null;
+}
+
+/** A station another area acts on for a caller who operates it (commands, diagnostics, firmware, grants). */
+export interface OperatedStation extends StationRef {
+  identity: string;
+  /** The protocol it last connected with; null if it never connected. */
+  protocol: string | null;
+  timeZone: string;
+}
+
+// How long a cached owner is trusted; identities and ids never change, owners might.
+const REF_TTL_MS = 30_000;
+
+const OPERATED_FIELDS = ['id', 'identity', 'organisation', 'ocppProtocol', 'timeZone'] as const;
+
+/**
+ * The only place that queries station and connector rows. Every lookup "this station, if the
+ * caller may see it, else STATION_NOT_FOUND" is here, so no area writes it again and a station
+ * of another organisation answers exactly as one that does not exist.
+ */
+export class StationRepository {
+  private readonly idByIdentity = new Map<string, string>();
+  private readonly refByIdentity = new Map<string, StationRef & { at: number }>();
+
+  constructor(private readonly orm: MikroORM) {}
+
+  fork(): EntityManager {
+    return this.orm.em.fork();
+  }
+
+  /** The station behind an action only its operators may take; STATION_NOT_FOUND for anyone else. */
+  async requireOperated(identity: string, visibility: Visibility): Promise<OperatedStation> {
+    const row = await this.fork().findOne(StationSchema, { identity }, { fields: [...OPERATED_FIELDS] });
+    if (!row || !operatesStation(visibility, refId(row.organisation))) throw stationNotFound(identity);
+    return toOperated(row);
+  }
+
+  /** Every station named, when the caller operates each; STATION_NOT_FOUND naming the rest otherwise. */
+  async requireAllOperated(identities: readonly string[], visibility: Visibility): Promise<OperatedStation[]> {
+    const rows = await this.fork().find(StationSchema, { identity: { $in: [...identities] } }, { fields: [...OPERATED_FIELDS] });
+    const operated = rows.filter((s) => operatesStation(visibility, refId(s.organisation)));
+    const missing = identities.filter((identity) => !operated.some((s) => s.identity === identity));
+    if (missing.length) {
+      throw new StationError('STATION_NOT_FOUND', `no station with identity ${missing.map((m) => `"${m}"`).join(', ')}`, {
+        field: 'stationIdentities',
+      });
+    }
+    return operated.map(toOperated);
+  }
+
+  /** The whole row, in the caller's unit of work, when the caller operates it (ALL: the system). */
+  async requireEntity(em: EntityManager, identity: string, visibility: Visibility = ALL): Promise<Station> {
+    const station = await em.findOne(StationSchema, { identity });
+    if (!station || !operatesStation(visibility, refId(station.organisation))) throw stationNotFound(identity);
+    return station;
+  }
+
+  /** A station the caller finds (drivers: any; operators: their organisation's); null otherwise. */
+  async findVisible(em: EntityManager, where: { identity: string } | { id: string }, visibility: Visibility): Promise<Station | null> {
+    if ('id' in where && !isUuid(where.id)) return null;
+    const station = await em.findOne(StationSchema, where);
+    return station && findsStation(visibility, refId(station.organisation)) ? station : null;
+  }
+
+  /** The stations with these ids that the caller finds, in no particular order. */
+  async findVisibleByIds(em: EntityManager, ids: readonly string[], visibility: Visibility): Promise<Station[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    const rows = await em.find(StationSchema, { id: { $in: valid } });
+    return rows.filter((s) => findsStation(visibility, refId(s.organisation)));
+  }
+
+  /** A page of the stations the caller finds, by identity. */
+  async page(
+    em: EntityManager,
+    visibility: Visibility,
+    filter: { online?: boolean | null; search?: string | null; afterIdentity?: string | null },
+    limit: number,
+  ): Promise<Station[]> {
+    const where: Record<string, unknown> = { ...findableStationsWhere(visibility) };
+    if (filter.online !== undefined && filter.online !== null) where.online = filter.online;
+    if (filter.search) {
+      const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.$or = [{ identity: { $ilike: like } }, { name: { $ilike: like } }];
+    }
+    if (filter.afterIdentity) where.identity = { $gt: filter.afterIdentity };
+    return em.find(StationSchema, where, { orderBy: { identity: 'asc' }, limit });
+  }
+
+  async connectorsByStation(em: EntityManager, stationIds: readonly string[]): Promise<Map<string, Connector[]>> {
+    const out = new Map<string, Connector[]>();
+    if (stationIds.length === 0) return out;
+    const rows = await em.find(ConnectorSchema, { station: { $in: [...stationIds] } }, { orderBy: { connectorId: 'asc' } });
+    for (const c of rows) {
+      const id = refId(c.station)!;
+      if (!out.has(id)) out.set(id, []);
+      out.get(id)!.push(c);
+    }
+    return out;
+  }
+
+  /** The connector row, created in the unit of work when the station reports it for the first time. */
+  async connectorFor(em: EntityManager, station: Station, connectorId: number): Promise<Connector> {
+    return (await em.findOne(ConnectorSchema, { station, connectorId })) ?? em.create(ConnectorSchema, { station, connectorId });
+  }
+
+  /** The connector ids the station has reported. */
+  async connectorIds(stationId: string): Promise<number[]> {
+    const rows = await this.fork().find(ConnectorSchema, { station: stationId }, { fields: ['connectorId'] });
+    return rows.map((c) => c.connectorId);
+  }
+
+  /** The energy register last read on a connector, in Wh; null when none is known. */
+  async lastRegisterWh(stationId: string, connectorId: number): Promise<number | null> {
+    const row = await this.fork().findOne(ConnectorSchema, { station: stationId, connectorId }, { fields: ['lastRegisterWh'] });
+    return row?.lastRegisterWh ?? null;
+  }
+
+  async lastBootAt(stationId: string): Promise<Date | null> {
+    const row = await this.fork().findOne(StationSchema, { id: stationId }, { fields: ['lastBootAt'] });
+    return row?.lastBootAt ?? null;
+  }
+
+  /** The station's id for a hot path; identities never change once registered. */
+  async idOf(identity: string): Promise<string | null> {
+    const cached = this.idByIdentity.get(identity);
+    if (cached) return cached;
+    const row = await this.fork().findOne(StationSchema, { identity }, { fields: ['id'] });
+    if (row) this.idByIdentity.set(identity, row.id);
+    return row?.id ?? null;
+  }
+
+  /** Id and owner for a hot path (events carry the owner so subscriptions can filter by it). */
+  async refOf(identity: string): Promise<StationRef | null> {
+    const cached = this.refByIdentity.get(identity);
+    if (cached && Date.now() - cached.at < REF_TTL_MS) return { id: cached.id, organisationId: cached.organisationId };
+    const row = await this.fork().findOne(StationSchema, { identity }, { fields: ['id', 'organisation'] });
+    if (!row) return null;
+    const ref = { id: row.id, organisationId: refId(row.organisation) };
+    this.idByIdentity.set(identity, row.id);
+    this.refByIdentity.set(identity, { ...ref, at: Date.now() });
+    return ref;
+  }
+
+  /** What the charger handshake needs; null for an unknown identity. */
+  async credentialsOf(identity: string): Promise<StationCredentials | null> {
+    const row = await this.fork().findOne(StationSchema, { identity }, { fields: ['id', 'passwordHash', 'securityProfile', 'organisation'] });
+    if (!row) return null;
+    return {
+      id: row.id,
+      organisationId: refId(row.organisation),
+      passwordHash: row.passwordHash ?? null,
+      securityProfile: toProfile(row.securityProfile),
+    };
+  }
+
+  /** Records a higher profile the station just connected with; never lowers it. */
+  async raiseSecurityProfile(identity: string, profile: SecurityProfile): Promise<boolean> {
+    return (await this.fork().nativeUpdate(StationSchema, { identity, securityProfile: { $lt: profile } }, { securityProfile: profile })) > 0;
+  }
+
+  /** The node holding the station's socket, or null when it is offline. */
+  async connectedNodeOf(identity: string): Promise<string | null> {
+    const row = await this.fork().findOne(StationSchema, { identity }, { fields: ['connectedNodeId'] });
+    return row?.connectedNodeId ?? null;
+  }
+
+  /**
+   * Takes the station offline when this node's socket (opened at `connectedAt`) is the one it
+   * holds; the charger may already be back on another node. Returns the row when it changed.
+   */
+  async markOffline(
+    em: EntityManager,
+    identity: string,
+    socket: { nodeId: string; connectedAt?: Date },
+    at: Date,
+    lastSeenAt?: Date,
+  ): Promise<Station | null> {
+    const count = await em.nativeUpdate(
+      StationSchema,
+      { identity, connectedNodeId: socket.nodeId, ...(socket.connectedAt ? { connectedAt: socket.connectedAt } : {}) },
+      { online: false, connectedNodeId: null, disconnectedAt: at, ...(lastSeenAt ? { lastSeenAt } : {}) },
+    );
+    return count === 0 ? null : em.findOneOrFail(StationSchema, { identity });
+  }
+
+  /** The stations a node holds sockets of, as the database last knew. */
+  heldBy(em: EntityManager, nodeId: string): Promise<Station[]> {
+    return em.find(StationSchema, { connectedNodeId: nodeId });
+  }
+
+  async setHeartbeat(identity: string, at: Date): Promise<void> {
+    await this.fork().nativeUpdate(StationSchema, { identity }, { lastHeartbeatAt: at });
+  }
+
+  /** One statement for every buffered last-seen time; a later time never goes back. */
+  async flushLastSeen(seen: readonly (readonly [identity: string, at: Date])[]): Promise<void> {
+    if (seen.length === 0) return;
+    await this.fork()
+      .getConnection()
+      .execute(
+        `update station s set last_seen_at = greatest(s.last_seen_at, v.seen)
+           from unnest(?::text[], ?::timestamptz[]) as v(identity, seen)
+          where s.identity = v.identity`,
+        [seen.map(([i]) => i), seen.map(([, d]) => d.toISOString())],
+      );
+  }
+}
+
+export const stationNotFound = (identity: string) => new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
+
+const toProfile = (n: number): SecurityProfile => (n >= 2 ? 2 : n <= 0 ? 0 : 1);
+
+function toOperated(row: Pick<Station, 'id' | 'identity' | 'organisation' | 'ocppProtocol' | 'timeZone'>): OperatedStation {
+  return {
+    id: row.id,
+    identity: row.identity,
+    organisationId: refId(row.organisation),
+    protocol: row.ocppProtocol ?? null,
+    timeZone: row.timeZone,
+  };
+}
