@@ -13,8 +13,11 @@ const ENCODERS: Partial<Record<OcppProtocol, Encoder>> = {
   'ocpp1.6': encodeV16Command,
 };
 
-/** The operations domain's way to stations: per-protocol encoding, routed delivery, failures in domain terms. */
-export function createStationLink(router: CommandRouter): StationLink {
+/**
+ * The domain's one way to stations: per-protocol encoding, routed delivery, and the one mapping
+ * of transport failures to domain terms. Every area's calls go through it (via CommandRunner).
+ */
+export function createStationLink(router: Pick<CommandRouter, 'call'>): StationLink {
   return {
     encode<K extends StationCommandKind>(protocol: string, command: CommandOf<K>) {
       const encode = ENCODERS[protocol as OcppProtocol];

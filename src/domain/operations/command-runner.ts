@@ -73,7 +73,7 @@ export class CommandRunner {
       command: command.kind,
       protocol: station.protocol,
       action: encoded?.action ?? null,
-      payload: encoded?.payload ?? null,
+      payload: encoded?.recorded ?? encoded?.payload ?? null,
       status: 'PENDING',
       answer: null,
       response: null,

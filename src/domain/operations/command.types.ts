@@ -22,6 +22,8 @@ export const STATION_COMMAND_KINDS = [
   'SET_CHARGING_LIMIT',
   'CLEAR_CHARGING_LIMIT',
   'GET_COMPOSITE_SCHEDULE',
+  'GET_DIAGNOSTICS',
+  'UPDATE_FIRMWARE',
 ] as const;
 export type StationCommandKind = (typeof STATION_COMMAND_KINDS)[number];
 
@@ -97,6 +99,15 @@ export interface LocalListEntry {
   authorization: { status: AuthorizationStatus; expiresAt: Date | null; parentIdTag: string | null } | null;
 }
 
+/**
+ * A URL handed to a station (an upload or download location). `recorded` is what the command
+ * history keeps: the same URL without the secret token it may carry.
+ */
+export interface StationUrl {
+  url: string;
+  recorded: string;
+}
+
 export type StationCommand =
   | { kind: 'START_CHARGING'; connectorId: number | null; idTag: string }
   | { kind: 'STOP_CHARGING'; transactionId: number }
@@ -130,7 +141,25 @@ export type StationCommand =
       startsAt: Date;
     }
   | { kind: 'CLEAR_CHARGING_LIMIT'; profileId: number | null; scope: ChargingLimitScope; connectorId: number; stackLevel: number }
-  | { kind: 'GET_COMPOSITE_SCHEDULE'; connectorId: number; durationSeconds: number; unit: ChargingRateUnit | null };
+  | { kind: 'GET_COMPOSITE_SCHEDULE'; connectorId: number; durationSeconds: number; unit: ChargingRateUnit | null }
+  | {
+      kind: 'GET_DIAGNOSTICS';
+      /** Where the station uploads the file (HTTP(S) PUT or POST). */
+      location: StationUrl;
+      startTime: Date | null;
+      stopTime: Date | null;
+      retries: number | null;
+      retryIntervalSeconds: number | null;
+    }
+  | {
+      kind: 'UPDATE_FIRMWARE';
+      /** Where the station downloads the firmware. */
+      location: StationUrl;
+      /** From when the station may download it. */
+      retrieveAt: Date;
+      retries: number | null;
+      retryIntervalSeconds: number | null;
+    };
 
 export type CommandOf<K extends StationCommandKind> = Extract<StationCommand, { kind: K }>;
 
@@ -180,6 +209,9 @@ export interface CommandResults {
   SET_CHARGING_LIMIT: Answered;
   CLEAR_CHARGING_LIMIT: Answered;
   GET_COMPOSITE_SCHEDULE: Answered & { schedule: CompositeSchedule | null };
+  /** fileName null: the station has no diagnostics to upload. */
+  GET_DIAGNOSTICS: Answered & { fileName: string | null };
+  UPDATE_FIRMWARE: Answered;
 }
 
 export type ResultOf<K extends StationCommandKind> = CommandResults[K];

@@ -4,15 +4,18 @@ import type { CommandOf, ResultOf, StationCommandKind } from './command.types.js
 export interface EncodedCommand<R> {
   /** The protocol's name for the message, e.g. OCPP 1.6 "Reset". Recorded in the history. */
   action: string;
-  /** The message payload exactly as sent. Recorded in the history. */
+  /** The message payload exactly as sent. */
   payload: unknown;
+  /** What the history keeps of the payload when it carries a secret (a URL's token); else the payload. */
+  recorded?: unknown;
   decode(response: unknown): R;
 }
 
 /**
- * How operations reach a station, implemented by the OCPP edge: encode per protocol, then
- * deliver to whichever node holds the station's socket. `send` rejects with a
- * CommandDeliveryError when no answer comes back.
+ * The one way the domain reaches a station, implemented by the OCPP edge: encode per protocol,
+ * then deliver to whichever node holds the station's socket. `send` rejects with a
+ * CommandDeliveryError when no answer comes back. Services send through CommandRunner, which
+ * records every call.
  */
 export interface StationLink {
   /** Throws OperationsError COMMAND_NOT_SUPPORTED when the protocol cannot express the command. */

@@ -16,6 +16,8 @@ import type {
   GetCompositeScheduleResponse,
   GetConfigurationRequest,
   GetConfigurationResponse,
+  GetDiagnosticsRequest,
+  GetDiagnosticsResponse,
   GetLocalListVersionResponse,
   RemoteStartTransactionRequest,
   RemoteStartTransactionResponse,
@@ -32,6 +34,7 @@ import type {
   TriggerMessageRequest,
   TriggerMessageResponse,
   UnlockConnectorResponse,
+  UpdateFirmwareRequest,
 } from './v16.types.js';
 import type {
   AvailabilityKind,
@@ -109,8 +112,9 @@ const PURPOSE: Record<ChargingLimitScope, 'ChargePointMaxProfile' | 'TxDefaultPr
   CONNECTOR: 'TxDefaultProfile',
 };
 
-function message<Req, Res, R>(action: string, payload: Req, decode: (response: Res) => R): EncodedCommand<R> {
-  return { action, payload, decode: (response) => decode(response as Res) };
+// `recorded`: the payload as the history keeps it, for one that carries a secret.
+function message<Req, Res, R>(action: string, payload: Req, decode: (response: Res) => R, recorded?: Req): EncodedCommand<R> {
+  return { action, payload, ...(recorded === undefined ? {} : { recorded }), decode: (response) => decode(response as Res) };
 }
 
 const answered = (r: { status: V16Status }) => ({ answer: ANSWER[r.status] });
@@ -277,7 +281,44 @@ const ENCODERS: Encoders = {
       { connectorId: c.connectorId, duration: c.durationSeconds, ...(c.unit === null ? {} : { chargingRateUnit: c.unit }) },
       (r) => ({ answer: ANSWER[r.status], schedule: toSchedule(r, c.connectorId) }),
     ),
+
+  GET_DIAGNOSTICS: (c) =>
+    message<GetDiagnosticsRequest, GetDiagnosticsResponse, ResultOf<'GET_DIAGNOSTICS'>>(
+      'GetDiagnostics',
+      getDiagnostics(c, c.location.url),
+      // "fileName ... is not present when no diagnostic information is available."
+      (r) => ({ answer: 'ACCEPTED', fileName: r.fileName ? r.fileName : null }),
+      getDiagnostics(c, c.location.recorded),
+    ),
+
+  UPDATE_FIRMWARE: (c) =>
+    // UpdateFirmware.conf is empty: a CALLRESULT is the acceptance.
+    message<UpdateFirmwareRequest, object, ResultOf<'UPDATE_FIRMWARE'>>(
+      'UpdateFirmware',
+      updateFirmware(c, c.location.url),
+      () => ({ answer: 'ACCEPTED' }),
+      updateFirmware(c, c.location.recorded),
+    ),
 };
+
+function getDiagnostics(c: CommandOf<'GET_DIAGNOSTICS'>, location: string): GetDiagnosticsRequest {
+  return {
+    location,
+    ...(c.startTime ? { startTime: c.startTime.toISOString() } : {}),
+    ...(c.stopTime ? { stopTime: c.stopTime.toISOString() } : {}),
+    ...(c.retries === null ? {} : { retries: c.retries }),
+    ...(c.retryIntervalSeconds === null ? {} : { retryInterval: c.retryIntervalSeconds }),
+  };
+}
+
+function updateFirmware(c: CommandOf<'UPDATE_FIRMWARE'>, location: string): UpdateFirmwareRequest {
+  return {
+    location,
+    retrieveDate: c.retrieveAt.toISOString(),
+    ...(c.retries === null ? {} : { retries: c.retries }),
+    ...(c.retryIntervalSeconds === null ? {} : { retryInterval: c.retryIntervalSeconds }),
+  };
+}
 
 function toSchedule(r: GetCompositeScheduleResponse, connectorId: number): CompositeSchedule | null {
   const s = r.chargingSchedule;

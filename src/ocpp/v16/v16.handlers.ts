@@ -15,12 +15,13 @@ import type { StationContext } from '../types.js';
 import {
   toBootInfo,
   toConnectorStatus,
+  toDiagnosticsUploadStatus,
+  toFirmwareProgress,
   toIdTagInfo,
   toMeterReport,
   toTransactionStart,
   toTransactionStop,
 } from './v16.mapper.js';
-import { toDiagnosticsUploadStatus, toFirmwareProgress } from './v16.maintenance.js';
 
 const now = () => new Date().toISOString();
 

@@ -3,11 +3,15 @@
 import type {
   AuthorizeResponse,
   BootNotificationRequest,
+  DiagnosticsStatusNotificationRequest,
+  FirmwareStatusNotificationRequest,
   MeterValuesRequest,
   StartTransactionRequest,
   StatusNotificationRequest,
   StopTransactionRequest,
 } from './v16.types.js';
+import type { DiagnosticsUploadStatus } from '../../domain/diagnostics/diagnostics-status.js';
+import type { FirmwareProgress } from '../../domain/firmware/firmware-status.js';
 import type { AuthorizationStatus } from '../../domain/sessions/charging-session.entity.js';
 import {
   ENERGY_REGISTER,
@@ -84,6 +88,23 @@ const AUTHORIZATION: Record<AuthorizationStatus, IdTagInfo['status']> = {
   RESERVED: 'Invalid',
   // Likewise "not at this station" (2.0.1's NotAtThisLocation) is Invalid in 1.6.
   NOT_ALLOWED_HERE: 'Invalid',
+};
+
+const DIAGNOSTICS_STATUS: Record<DiagnosticsStatusNotificationRequest['status'], DiagnosticsUploadStatus> = {
+  Idle: 'IDLE',
+  Uploading: 'UPLOADING',
+  Uploaded: 'UPLOADED',
+  UploadFailed: 'UPLOAD_FAILED',
+};
+
+const FIRMWARE_STATUS: Record<FirmwareStatusNotificationRequest['status'], FirmwareProgress> = {
+  Idle: 'IDLE',
+  Downloading: 'DOWNLOADING',
+  Downloaded: 'DOWNLOADED',
+  DownloadFailed: 'DOWNLOAD_FAILED',
+  Installing: 'INSTALLING',
+  Installed: 'INSTALLED',
+  InstallationFailed: 'INSTALLATION_FAILED',
 };
 
 export function toBootInfo(p: BootNotificationRequest): BootInfo {
@@ -168,3 +189,7 @@ export function toIdTagInfo(result: Pick<AuthorizationResult, 'status' | 'expire
   if (result.parentIdTag) info.parentIdTag = result.parentIdTag.slice(0, 20);
   return info;
 }
+
+export const toDiagnosticsUploadStatus = (p: DiagnosticsStatusNotificationRequest): DiagnosticsUploadStatus => DIAGNOSTICS_STATUS[p.status];
+
+export const toFirmwareProgress = (p: FirmwareStatusNotificationRequest): FirmwareProgress => FIRMWARE_STATUS[p.status];

@@ -50,6 +50,29 @@ const EXAMPLES: { [K in StationCommandKind]: { command: CommandOf<K>; response: 
   },
   CLEAR_CHARGING_LIMIT: { command: { kind: 'CLEAR_CHARGING_LIMIT', profileId: null, scope: 'STATION', connectorId: 0, stackLevel: 1 }, response: { status: 'Unknown' }, result: { answer: 'UNKNOWN' } },
   GET_COMPOSITE_SCHEDULE: { command: { kind: 'GET_COMPOSITE_SCHEDULE', connectorId: 1, durationSeconds: 60, unit: null }, response: { status: 'Rejected' }, result: { answer: 'REJECTED', schedule: null } },
+  GET_DIAGNOSTICS: {
+    command: {
+      kind: 'GET_DIAGNOSTICS',
+      location: { url: 'https://csms.example/diagnostics/r1/secret', recorded: 'https://csms.example/diagnostics/r1/<token>' },
+      startTime: at,
+      stopTime: null,
+      retries: 2,
+      retryIntervalSeconds: null,
+    },
+    response: { fileName: 'diag.tar.gz' },
+    result: { answer: 'ACCEPTED', fileName: 'diag.tar.gz' },
+  },
+  UPDATE_FIRMWARE: {
+    command: {
+      kind: 'UPDATE_FIRMWARE',
+      location: { url: 'https://csms.example/firmware/jobs/j1/secret/fw.bin', recorded: 'https://csms.example/firmware/jobs/j1/<token>/fw.bin' },
+      retrieveAt: at,
+      retries: null,
+      retryIntervalSeconds: 60,
+    },
+    response: {},
+    result: { answer: 'ACCEPTED' },
+  },
 };
 
 describe('OCPP 1.6 command encoding', () => {
@@ -75,5 +98,28 @@ describe('OCPP 1.6 command encoding', () => {
 
   it('a station without local list support (-1) has no version', () => {
     expect(encodeV16Command({ kind: 'GET_LOCAL_LIST_VERSION' }).decode({ listVersion: -1 })).toEqual({ answer: 'NOT_SUPPORTED', version: null });
+  });
+
+  it('a station without diagnostics (no fileName) answered, with nothing to upload', () => {
+    expect(encodeV16Command(EXAMPLES.GET_DIAGNOSTICS.command).decode({})).toEqual({ answer: 'ACCEPTED', fileName: null });
+  });
+
+  it.each(['GET_DIAGNOSTICS', 'UPDATE_FIRMWARE'] as const)('%s: sends the location with its token, records it without', (kind) => {
+    const encoded = encodeV16Command(EXAMPLES[kind].command) as { payload: any; recorded?: any };
+    expect(encoded.payload.location).toContain('/secret');
+    expect(encoded.recorded).toEqual({ ...encoded.payload, location: EXAMPLES[kind].command.location.recorded });
+  });
+
+  it('GetDiagnostics and UpdateFirmware in 1.6 words: ISO times, retryInterval, only what was given', () => {
+    expect(encodeV16Command(EXAMPLES.GET_DIAGNOSTICS.command)).toMatchObject({
+      action: 'GetDiagnostics',
+      payload: { location: 'https://csms.example/diagnostics/r1/secret', startTime: at.toISOString(), retries: 2 },
+    });
+    expect(encodeV16Command(EXAMPLES.GET_DIAGNOSTICS.command).payload).not.toHaveProperty('stopTime');
+    expect(encodeV16Command(EXAMPLES.UPDATE_FIRMWARE.command)).toMatchObject({
+      action: 'UpdateFirmware',
+      payload: { retrieveDate: at.toISOString(), retryInterval: 60 },
+    });
+    expect(encodeV16Command(EXAMPLES.UPDATE_FIRMWARE.command).payload).not.toHaveProperty('retries');
   });
 });
