@@ -46,9 +46,7 @@ import { createFileRoutes } from './http/file-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStationLink } from './ocpp/command-link.js';
 import { createCommandRouter, type CommandRouter } from './ocpp/command-router.js';
-import { createOcppMaintenance } from './ocpp/ocpp-maintenance.js';
 import { createOcppServer } from './ocpp/ocpp-server.js';
-import type { StationCaller } from './ocpp/station-caller.js';
 import { createStationGateway, SUPPORTED_PROTOCOLS } from './ocpp/station-gateway.js';
 
 export interface App {
@@ -96,7 +94,7 @@ async function listen(
   const access = new StationAccessService(database.orm, audit);
   const idTokens = new IdTokenService(database.orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
-  const reservationBook = new ReservationBook(database.orm);
+  const reservationBook = new ReservationBook(database.orm, stationRows);
   const sessions = new SessionService(database.orm, events, stationRows, telemetry, idTokens, writer, reservationBook);
   const users = new UserService(database.orm, audit);
   const accessTokens = new AccessTokens(await resolveJwtSecret(config.auth.jwtSecret), config.auth.accessTokenTtlSeconds);
@@ -125,20 +123,17 @@ async function listen(
     if (outcome === 'created') log.info('created the first admin from ADMIN_EMAIL', { email: config.auth.admin.email });
   }
 
-  // Diagnostics and firmware calls take the same routed path as every command (`router`, below,
-  // exists before anything can call).
-  const caller: StationCaller = {
-    call: (identity, action, payload, timeoutMs) => router.call(identity, action, payload, timeoutMs),
-  };
-  const maintenance = createOcppMaintenance(caller);
+  // Every call to a station, diagnostics and firmware included, goes through the runner and the
+  // routed link (`router`, below, exists before anything can call).
+  const runner = new CommandRunner(database.orm, createStationLink({ call: (...args) => router.call(...args) }));
   const files = new LocalFileStore(config.files.dir);
   // Known once listening (port 0 in tests); PUBLIC_URL when chargers reach us by another name.
   let publicUrl = config.publicUrl ?? '';
-  const diagnostics = new DiagnosticsService(database.orm, telemetry, monitoring, maintenance, files, {
+  const diagnostics = new DiagnosticsService(database.orm, stationRows, telemetry, monitoring, runner, files, {
     publicUrl: () => publicUrl,
     maxUploadBytes: config.files.diagnosticsMaxBytes,
   });
-  const firmware = new FirmwareService(database.orm, events, telemetry, monitoring, maintenance, files, {
+  const firmware = new FirmwareService(database.orm, events, stationRows, telemetry, monitoring, runner, files, {
     publicUrl: () => publicUrl,
     maxFileBytes: config.files.firmwareMaxBytes,
     nodeId: config.nodeId,
@@ -178,7 +173,6 @@ async function listen(
     await ocpp.close();
     throw err;
   }
-  const runner = new CommandRunner(database.orm, createStationLink(router));
   const services: AppServices = {
     accounts,
     apiKeys,
@@ -191,11 +185,11 @@ async function listen(
     access,
     users,
     events,
-    commands: new StationCommandService(runner, idTokens, sessions, monitoring),
-    configuration: new StationConfigurationService(database.orm, runner),
-    reservations: new ReservationService(runner, reservationBook, idTokens),
-    localLists: new LocalListService(database.orm, runner, access),
-    chargingLimits: new ChargingLimitService(database.orm, runner),
+    commands: new StationCommandService(runner, stationRows, idTokens, sessions, monitoring),
+    configuration: new StationConfigurationService(database.orm, runner, stationRows),
+    reservations: new ReservationService(runner, stationRows, reservationBook, idTokens),
+    localLists: new LocalListService(database.orm, runner, stationRows, access),
+    chargingLimits: new ChargingLimitService(database.orm, runner, stationRows),
     monitoring,
     diagnostics,
     firmware,

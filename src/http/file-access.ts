@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { AccountService } from '../domain/accounts/account.service.js';
 import type { ApiKeyService } from '../domain/accounts/api-key.service.js';
 import type { Permission } from '../domain/accounts/permissions.js';
-import { viewerCan, visibilityOf, type Viewer, type Visibility } from '../domain/accounts/viewer.js';
+import { actorOf, viewerCan, visibilityOf, type Viewer } from '../domain/accounts/viewer.js';
+import type { Caller } from '../domain/caller.js';
 import { authenticate, credentialOf } from './authenticate.js';
 
 /** The operator file endpoints. Station endpoints are authorised by the token in their URL instead. */
@@ -10,11 +11,11 @@ export type FileAction = 'DOWNLOAD_DIAGNOSTICS' | 'UPLOAD_FIRMWARE' | 'DOWNLOAD_
 
 /**
  * Who may use an operator file endpoint at all (401 / 403 otherwise). Which files they reach is
- * the services' business: the `visibility` goes with every call, and another organisation's
- * file is not found (404).
+ * the services' business: the `caller` goes with every call, and another organisation's file is
+ * not found (404).
  */
 export type FileAccess =
-  | { verdict: 'ALLOW'; viewer: Viewer; visibility: Visibility }
+  | { verdict: 'ALLOW'; viewer: Viewer; caller: Caller }
   | { verdict: 'UNAUTHENTICATED' | 'FORBIDDEN' };
 
 export type FileAccessPolicy = (req: IncomingMessage, action: FileAction) => Promise<FileAccess>;
@@ -32,9 +33,10 @@ export function bearerFileAccess(
   remoteAddress: (req: IncomingMessage) => string | null | undefined,
 ): FileAccessPolicy {
   return async (req, action) => {
-    const { viewer } = await authenticate(services, credentialOf(req.headers.authorization), remoteAddress(req));
+    const address = remoteAddress(req);
+    const { viewer } = await authenticate(services, credentialOf(req.headers.authorization), address);
     if (!viewer) return { verdict: 'UNAUTHENTICATED' };
     if (!NEEDS[action].some((permission) => viewerCan(viewer, permission))) return { verdict: 'FORBIDDEN' };
-    return { verdict: 'ALLOW', viewer, visibility: visibilityOf(viewer) };
+    return { verdict: 'ALLOW', viewer, caller: { visibility: visibilityOf(viewer), actor: actorOf(viewer), remoteAddress: address ?? null } };
   };
 }

@@ -6,6 +6,7 @@ import type { FirmwareService } from '../domain/firmware/firmware.service.js';
 import type { IncomingFile } from '../files/file-store.js';
 import type { Logger } from '../logger.js';
 import type { Visibility } from '../domain/accounts/viewer.js';
+import type { Caller } from '../domain/caller.js';
 import type { FileAccessPolicy, FileAction } from './file-access.js';
 import { httpProblem } from './http-errors.js';
 import { MultipartError, multipartBoundary, readMultipartFile } from './multipart-file-reader.js';
@@ -50,9 +51,9 @@ export function createFileRoutes(options: FileRoutesOptions): RouteHandler {
     if ((m = DIAGNOSTICS_FILE.exec(path)) && isRead(method)) {
       const id = segment(m[1]);
       run(async () => {
-        const visibility = await allowed(req, res, access, 'DOWNLOAD_DIAGNOSTICS');
-        if (!visibility) return;
-        await sendFile(req, res, await diagnostics.openFile(id, visibility));
+        const caller = await allowed(req, res, access, 'DOWNLOAD_DIAGNOSTICS');
+        if (!caller) return;
+        await sendFile(req, res, await diagnostics.openFile(caller, id));
       });
     } else if ((m = DIAGNOSTICS_UPLOAD.exec(path)) && (method === 'PUT' || method === 'POST')) {
       const [id, token, name] = [segment(m[1]), segment(m[2]), m[3] ? segment(m[3]) : null];
@@ -66,20 +67,20 @@ export function createFileRoutes(options: FileRoutesOptions): RouteHandler {
     } else if ((m = FIRMWARE_FILE.exec(path)) && isRead(method)) {
       const id = segment(m[1]);
       run(async () => {
-        const visibility = await allowed(req, res, access, 'DOWNLOAD_FIRMWARE');
-        if (!visibility) return;
-        await sendFile(req, res, await firmware.openFile(id, visibility));
+        const caller = await allowed(req, res, access, 'DOWNLOAD_FIRMWARE');
+        if (!caller) return;
+        await sendFile(req, res, await firmware.openFile(caller, id));
       });
     } else if (FIRMWARE_UPLOAD.test(path) && method === 'POST') {
       run(async () => {
-        const visibility = await allowed(req, res, access, 'UPLOAD_FIRMWARE');
-        if (!visibility) return;
-        const owner = firmwareOwner(visibility, url.searchParams.get('organisationId'));
+        const caller = await allowed(req, res, access, 'UPLOAD_FIRMWARE');
+        if (!caller) return;
+        const owner = firmwareOwner(caller.visibility, url.searchParams.get('organisationId'));
         if (owner === undefined) {
           problem(req, res, 403, 'FORBIDDEN', 'you may upload firmware only for your own organisation');
           return;
         }
-        json(res, 201, await firmware.uploadFile(await incomingFile(req, url, null), owner));
+        json(res, 201, await firmware.uploadFile(caller, await incomingFile(req, url, null), owner));
       });
     } else {
       problem(req, res, 404, 'NOT_FOUND', `no ${method} ${path}`);
@@ -110,10 +111,10 @@ async function incomingFile(req: IncomingMessage, url: URL, nameFromPath: string
   return { fileName: url.searchParams.get('fileName') ?? nameFromPath, contentType: contentType ?? null, content: req };
 }
 
-/** The caller's visibility when they may use the endpoint; otherwise answers 401 / 403 and returns null. */
-async function allowed(req: IncomingMessage, res: ServerResponse, access: FileAccessPolicy, action: FileAction): Promise<Visibility | null> {
+/** The caller when they may use the endpoint; otherwise answers 401 / 403 and returns null. */
+async function allowed(req: IncomingMessage, res: ServerResponse, access: FileAccessPolicy, action: FileAction): Promise<Caller | null> {
   const decision = await access(req, action);
-  if (decision.verdict === 'ALLOW') return decision.visibility;
+  if (decision.verdict === 'ALLOW') return decision.caller;
   if (decision.verdict === 'UNAUTHENTICATED') {
     res.setHeader('www-authenticate', 'Bearer');
     problem(req, res, 401, 'UNAUTHENTICATED', 'send Authorization: Bearer <access token or API key>');

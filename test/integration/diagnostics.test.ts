@@ -3,7 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { connectCharger, type ChargerClient } from '../helpers/charger-client.js';
-import { aStation, dataOf, startTestApp, subscribe, type TestApp } from '../helpers/test-app.js';
+import { bootNotification } from '../helpers/ocpp16-messages.js';
+import { aStation, dataOf, startTestApp, subscribe, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
 const chargers: ChargerClient[] = [];
@@ -22,7 +23,11 @@ afterAll(async () => {
 const REQUEST = `mutation($i: RequestDiagnosticsInput!) { requestDiagnostics(input: $i) { id status fileName failureReason } }`;
 const QUERY = `query($id: ID!) { diagnosticsRequest(id: $id) { status stationStatus fileName uploadedFileName size sha256 downloadUrl failureReason uploadedAt } }`;
 
-/** A registered, connected charger that answers GetDiagnostics with `answer` and remembers what it was asked. */
+/**
+ * A registered, connected and booted charger that answers GetDiagnostics with `answer` and
+ * remembers what it was asked. Booted like the commands' and firmware's chargers: a call goes
+ * out in the protocol the station's connection was recorded with.
+ */
 async function aDiagnosticsCharger(answer: (payload: any) => unknown = () => ({ fileName: 'diag-2026.tar.gz' })) {
   const { identity } = await aStation(app);
   const asked: any[] = [];
@@ -34,11 +39,21 @@ async function aDiagnosticsCharger(answer: (payload: any) => unknown = () => ({ 
     },
   });
   chargers.push(charger);
+  await charger.call('BootNotification', bootNotification());
   return { charger, identity, asked };
 }
 
 async function requestDiagnostics(identity: string, extra: Record<string, unknown> = {}) {
   return dataOf(await app.gql(REQUEST, { i: { stationIdentity: identity, ...extra } })).requestDiagnostics as { id: string; status: string; fileName: string | null; failureReason: string | null };
+}
+
+/** The station's command history, newest first, as operators read it. */
+async function commandHistory(identity: string) {
+  const res = await app.gql(
+    `query($s: String!) { station(identity: $s) { commands(first: 10) { edges { node { command action payload status answer response errorCode requestedBy } } } } }`,
+    { s: identity },
+  );
+  return (dataOf(res) as any).station.commands.edges.map((e: any) => e.node);
 }
 
 const requestById = async (id: string) => dataOf(await app.gql(QUERY, { id })).diagnosticsRequest;
@@ -202,5 +217,36 @@ describe('bad input gets a clear error and creates nothing', () => {
   it('an unknown station is NOT_FOUND', async () => {
     const res = await app.gql(REQUEST, { i: { stationIdentity: 'NO-SUCH-STATION' } });
     expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('the GetDiagnostics call is in the station command history', () => {
+  it('answered: recorded with who asked and what was sent, the upload location without its token', async () => {
+    const { identity, asked } = await aDiagnosticsCharger();
+    const request = await requestDiagnostics(identity, { retries: 1 });
+    const token = (asked[0].location as string).split('/').pop()!;
+    const history = await commandHistory(identity);
+    expect(history).toEqual([
+      {
+        command: 'GET_DIAGNOSTICS',
+        action: 'GetDiagnostics',
+        payload: { location: `${app.url}/diagnostics/${request.id}/<token>`, retries: 1 },
+        status: 'ACCEPTED',
+        answer: 'ACCEPTED',
+        response: { fileName: 'diag-2026.tar.gz' },
+        errorCode: null,
+        requestedBy: TEST_ADMIN.email,
+      },
+    ]);
+    expect(JSON.stringify(history)).not.toContain(token);
+  });
+
+  it.each([
+    { name: 'offline', answer: null, status: 'OFFLINE', errorCode: null },
+    { name: 'refused with a CALLERROR', answer: () => { throw { code: 'NotSupported', description: 'no' }; }, status: 'CHARGER_ERROR', errorCode: 'NotSupported' },
+  ])('$name: recorded $status', async ({ answer, status, errorCode }) => {
+    const identity = answer === null ? (await aStation(app)).identity : (await aDiagnosticsCharger(answer)).identity;
+    await requestDiagnostics(identity);
+    expect(await commandHistory(identity)).toMatchObject([{ command: 'GET_DIAGNOSTICS', status, errorCode, requestedBy: TEST_ADMIN.email }]);
   });
 });

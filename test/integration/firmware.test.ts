@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCharger, type ChargerClient } from '../helpers/charger-client.js';
 import { bootNotification } from '../helpers/ocpp16-messages.js';
-import { aStation, dataOf, startTestApp, subscribe, type TestApp } from '../helpers/test-app.js';
+import { aStation, dataOf, startTestApp, subscribe, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
 const chargers: ChargerClient[] = [];
@@ -52,6 +52,15 @@ async function aFirmwareCharger(answer: (payload: any) => unknown = () => ({})) 
   chargers.push(charger);
   await charger.call('BootNotification', bootNotification({ firmwareVersion: '1.0.0' }));
   return { charger, identity, asked };
+}
+
+/** The station's command history, newest first, as operators read it. */
+async function commandHistory(identity: string) {
+  const res = await app.gql(
+    `query($s: String!) { station(identity: $s) { commands(first: 10) { edges { node { command action payload status answer errorCode requestedBy } } } } }`,
+    { s: identity },
+  );
+  return (dataOf(res) as any).station.commands.edges.map((e: any) => e.node);
 }
 
 const update = async (input: Record<string, unknown>) => dataOf(await app.gql(UPDATE, { i: input })).updateFirmware;
@@ -233,5 +242,43 @@ describe('bad input gets a clear error and creates no job', () => {
     expect(asked).toEqual([]);
     const jobs = dataOf(await app.gql(`query($s: String!) { station(identity: $s) { firmwareJobs { id } } }`, { s: identity })) as any;
     expect(jobs.station.firmwareJobs).toEqual([]);
+  });
+});
+
+describe('each UpdateFirmware call is in its station command history', () => {
+  it('a hosted file: recorded with who asked, the download URL without its token; an offline station recorded OFFLINE', async () => {
+    const file = await uploadFirmware(randomBytes(1000), 'vl-22-4.0.0.bin');
+    const online = await aFirmwareCharger();
+    const { identity: offline } = await aStation(app);
+    const retrieveAt = new Date(Date.now() + 60_000).toISOString();
+    const rollout = await update({ stationIdentities: [online.identity, offline], firmwareFileId: file.id, retrieveAt, retries: 2 });
+    const job = rollout.jobs.find((j: any) => j.stationIdentity === online.identity);
+    const token = (online.asked[0].location as string).split('/').at(-2)!;
+
+    const history = await commandHistory(online.identity);
+    expect(history).toEqual([
+      {
+        command: 'UPDATE_FIRMWARE',
+        action: 'UpdateFirmware',
+        payload: { location: `${app.url}/firmware/jobs/${job.id}/<token>/vl-22-4.0.0.bin`, retrieveDate: retrieveAt, retries: 2 },
+        status: 'ACCEPTED',
+        answer: 'ACCEPTED',
+        errorCode: null,
+        requestedBy: TEST_ADMIN.email,
+      },
+    ]);
+    expect(JSON.stringify(history)).not.toContain(token);
+    expect(await commandHistory(offline)).toMatchObject([{ command: 'UPDATE_FIRMWARE', status: 'OFFLINE', requestedBy: TEST_ADMIN.email }]);
+  });
+
+  it('an external location is recorded as sent; a refusal as CHARGER_ERROR', async () => {
+    const refusing = await aFirmwareCharger(() => {
+      throw { code: 'NotSupported', description: 'updates are disabled' };
+    });
+    const location = 'https://firmware.example.com/vl-22/4.0.0.bin';
+    await update({ stationIdentities: [refusing.identity], location });
+    expect(await commandHistory(refusing.identity)).toMatchObject([
+      { command: 'UPDATE_FIRMWARE', payload: { location }, status: 'CHARGER_ERROR', errorCode: 'NotSupported' },
+    ]);
   });
 });

@@ -2,20 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { refId } from '../../db/ref.js';
 import { FileTooLargeError, type FileStore, type IncomingFile } from '../../files/file-store.js';
-import type { Visibility } from '../accounts/viewer.js';
+import type { Caller } from '../caller.js';
 import { cleanFileName } from '../file-name.js';
 import { InFlight } from '../in-flight.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
 import type { MonitoringService } from '../monitoring/monitoring.service.js';
-import { StationSchema, type Station } from '../stations/station.entity.js';
-import { StationError } from '../stations/station.errors.js';
+import { CALL_FAILURE_CODES, type CommandRunner } from '../operations/command-runner.js';
+import { OperationsError } from '../operations/operations.errors.js';
+import type { Station } from '../stations/station.entity.js';
 import type { AfterCommit } from '../stations/station-observer.js';
+import type { StationRef, StationRepository } from '../stations/station.repository.js';
 import { operatesStation } from '../stations/station-scope.js';
 import type { StationTelemetry } from '../stations/station-telemetry.service.js';
-import { StationCallFailed, type StationMaintenance } from '../station-maintenance.js';
 import { newSecretToken, tokenMatches } from '../secret-token.js';
+import { isoOrNull } from '../timestamps.js';
 import { DiagnosticsRequestSchema, type DiagnosticsRequest } from './diagnostics-request.entity.js';
 import {
   ATTRIBUTABLE_DIAGNOSTICS_STATUSES,
@@ -63,9 +66,10 @@ export class DiagnosticsService {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly stations: StationTelemetry,
+    private readonly stations: StationRepository,
+    private readonly telemetry: StationTelemetry,
     private readonly monitoring: MonitoringService,
-    private readonly maintenance: StationMaintenance,
+    private readonly runner: CommandRunner,
     private readonly files: FileStore,
     private readonly options: DiagnosticsServiceOptions,
   ) {
@@ -73,30 +77,26 @@ export class DiagnosticsService {
   }
 
   /**
-   * Creates the request, sends GetDiagnostics and answers the request as it then stands:
-   * ACCEPTED, NO_DIAGNOSTICS, or REJECTED / SEND_FAILED with the reason. Never left REQUESTED.
-   * Only of a station the caller operates.
+   * Creates the request, sends GetDiagnostics (recorded in the station's command history, as
+   * asked by the caller) and answers the request as it then stands: ACCEPTED, NO_DIAGNOSTICS, or
+   * REJECTED / SEND_FAILED with the reason. Never left REQUESTED. Only of a station the caller operates.
    */
-  request(identity: string, input: DiagnosticsRequestInput, visibility: Visibility): Promise<DiagnosticsRequestView> {
-    return this.inFlight.track(this.send(identity, input, visibility));
+  request(caller: Caller, identity: string, input: DiagnosticsRequestInput): Promise<DiagnosticsRequestView> {
+    return this.inFlight.track(this.send(caller, identity, input));
   }
 
-  private async send(identity: string, input: DiagnosticsRequestInput, visibility: Visibility): Promise<DiagnosticsRequestView> {
+  private async send(caller: Caller, identity: string, input: DiagnosticsRequestInput): Promise<DiagnosticsRequestView> {
     const data = parseInput(requestInput, input, invalid);
-    const em = this.orm.em.fork();
-    const station = await em.findOne(StationSchema, { identity });
-    if (!station || !operatesStation(visibility, station.organisation?.id)) {
-      throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
-    }
+    const station = await this.stations.requireOperated(identity, caller.visibility);
     const { token, hash } = newSecretToken();
-    const request = await em.transactional(async (tx) => {
+    const request = await this.orm.em.fork().transactional(async (tx) => {
       // A station works on one diagnostics request at a time: a new one replaces any still open.
-      for (const open of await tx.find(DiagnosticsRequestSchema, { station, status: { $in: [...OPEN_DIAGNOSTICS_STATUSES] } })) {
+      for (const open of await tx.find(DiagnosticsRequestSchema, { station: station.id, status: { $in: [...OPEN_DIAGNOSTICS_STATUSES] } })) {
         open.status = nextDiagnosticsStatus(open.status, { kind: 'SUPERSEDED' });
       }
       return tx.create(DiagnosticsRequestSchema, {
         id: randomUUID(),
-        station,
+        station: station.id,
         status: 'REQUESTED',
         uploadTokenHash: hash,
         startTime: data.startTime ?? null,
@@ -109,18 +109,22 @@ export class DiagnosticsService {
 
     let event: DiagnosticsEvent;
     let failureReason: string | null = null;
+    const upload = `${this.options.publicUrl()}/diagnostics/${request.id}`;
     try {
-      const answer = await this.maintenance.requestDiagnostics(identity, {
-        location: `${this.options.publicUrl()}/diagnostics/${request.id}/${token}`,
-        startTime: data.startTime,
-        stopTime: data.stopTime,
-        retries: data.retries,
-        retryIntervalSeconds: data.retryInterval,
+      const { result } = await this.runner.run(caller, station, {
+        kind: 'GET_DIAGNOSTICS',
+        // The token is the upload's only credential: the command history keeps the URL without it.
+        location: { url: `${upload}/${token}`, recorded: `${upload}/<token>` },
+        startTime: data.startTime ?? null,
+        stopTime: data.stopTime ?? null,
+        retries: data.retries ?? null,
+        retryIntervalSeconds: data.retryInterval ?? null,
       });
-      event = { kind: 'ANSWERED', fileName: answer.fileName };
+      event = { kind: 'ANSWERED', fileName: result.fileName };
     } catch (err) {
-      const known = err instanceof StationCallFailed;
-      event = { kind: 'CALL_FAILED', rejected: known && (err.failure === 'REJECTED' || err.failure === 'INVALID') };
+      // No usable answer: offline or silent is a send failure; an error answer is the station refusing.
+      const known = err instanceof OperationsError && CALL_FAILURE_CODES.includes(err.code);
+      event = { kind: 'CALL_FAILED', rejected: known && err.code === 'STATION_ERROR' };
       failureReason = known ? err.message : 'the request could not be sent';
       if (!known) {
         await this.update(request.id, (r) => void Object.assign(r, { status: nextDiagnosticsStatus(r.status, event), failureReason })).catch(() => {});
@@ -140,7 +144,7 @@ export class DiagnosticsService {
    * report log either way.
    */
   async recordStatus(identity: string, { status, reported }: ReportedUploadStatus): Promise<void> {
-    await this.stations.recordReport(identity, { kind: 'DIAGNOSTICS_STATUS', status: reported });
+    await this.telemetry.recordReport(identity, { kind: 'DIAGNOSTICS_STATUS', status: reported });
     const latest = await this.orm.em.fork().findOne(
       DiagnosticsRequestSchema,
       {
@@ -217,10 +221,10 @@ export class DiagnosticsService {
   }
 
   /** The uploaded file, for someone who operates the station; not found for anyone else. */
-  async openFile(requestId: string, visibility: Visibility): Promise<DiagnosticsFile> {
+  async openFile(caller: Caller, requestId: string): Promise<DiagnosticsFile> {
     if (!isUuid(requestId)) throw notFound();
     const request = await this.orm.em.fork().findOne(DiagnosticsRequestSchema, { id: requestId }, { populate: ['station'] });
-    if (!request || !operatesStation(visibility, request.station.organisation?.id)) throw notFound();
+    if (!request || !operatesStation(caller.visibility, refId(request.station.organisation))) throw notFound();
     const opened = request.storageKey ? await this.files.open(request.storageKey) : null;
     if (!opened) throw new DiagnosticsError('DIAGNOSTICS_FILE_NOT_FOUND', 'no file was uploaded for this request');
     const fileName =
@@ -228,18 +232,19 @@ export class DiagnosticsService {
     return { fileName, ...opened };
   }
 
-  async get(id: string, visibility: Visibility): Promise<DiagnosticsRequestView | null> {
+  async get(caller: Caller, id: string): Promise<DiagnosticsRequestView | null> {
     if (!isUuid(id)) return null;
     const request = await this.orm.em.fork().findOne(DiagnosticsRequestSchema, { id }, { populate: ['station'] });
-    if (!request || !operatesStation(visibility, request.station.organisation?.id)) return null;
+    if (!request || !operatesStation(caller.visibility, refId(request.station.organisation))) return null;
     return this.toView(request, request.station);
   }
 
-  /** Newest first. */
-  async listForStation(stationId: string, limit: number): Promise<DiagnosticsRequestView[]> {
+  /** Newest first: operator data, so none for a caller who does not operate the station. */
+  async listForStation(caller: Caller, station: StationRef, limit: number): Promise<DiagnosticsRequestView[]> {
+    if (!operatesStation(caller.visibility, station.organisationId)) return [];
     const rows = await this.orm.em
       .fork()
-      .find(DiagnosticsRequestSchema, { station: stationId }, { orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }], limit, populate: ['station'] });
+      .find(DiagnosticsRequestSchema, { station: station.id }, { orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }], limit, populate: ['station'] });
     return rows.map((r) => this.toView(r, r.station));
   }
 
@@ -256,7 +261,9 @@ export class DiagnosticsService {
   ): Promise<DiagnosticsRequestView> {
     const { request, station, after } = await this.orm.em.fork().transactional(async (tx) => {
       const request = await tx.findOneOrFail(DiagnosticsRequestSchema, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const station = await tx.findOneOrFail(StationSchema, { id: request.station.id });
+      // The request's own station row, for the alert an upload failure raises.
+      await tx.populate(request, ['station']);
+      const station = request.station;
       return { request, station, after: change(request, station, tx) };
     });
     after?.();
@@ -264,15 +271,14 @@ export class DiagnosticsService {
   }
 
   private toView(r: DiagnosticsRequest, station: Pick<Station, 'id' | 'identity' | 'organisation'>): DiagnosticsRequestView {
-    const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
     return {
       id: r.id,
       stationId: station.id,
       stationIdentity: station.identity,
-      organisationId: station.organisation?.id ?? null,
+      organisationId: refId(station.organisation),
       status: r.status,
-      startTime: iso(r.startTime),
-      stopTime: iso(r.stopTime),
+      startTime: isoOrNull(r.startTime),
+      stopTime: isoOrNull(r.stopTime),
       fileName: r.fileName ?? null,
       uploadedFileName: r.uploadedFileName ?? null,
       contentType: r.contentType ?? null,
@@ -282,7 +288,7 @@ export class DiagnosticsService {
       stationStatus: (r.stationStatus ?? null) as DiagnosticsUploadStatus | null,
       failureReason: r.failureReason ?? null,
       requestedAt: r.requestedAt.toISOString(),
-      uploadedAt: iso(r.uploadedAt),
+      uploadedAt: isoOrNull(r.uploadedAt),
       updatedAt: r.updatedAt.toISOString(),
     };
   }

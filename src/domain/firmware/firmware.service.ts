@@ -2,23 +2,27 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { refId } from '../../db/ref.js';
 import type { EventPublisher } from '../events.js';
 import { FileTooLargeError, type FileStore, type IncomingFile } from '../../files/file-store.js';
-import { seesOrganisation, type Visibility } from '../accounts/viewer.js';
+import { seesOrganisation } from '../accounts/viewer.js';
+import type { Caller } from '../caller.js';
 import { cleanFileName } from '../file-name.js';
 import { InFlight } from '../in-flight.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
 import type { MonitoringService } from '../monitoring/monitoring.service.js';
+import { CALL_FAILURE_CODES, type CommandRunner } from '../operations/command-runner.js';
+import { OperationsError } from '../operations/operations.errors.js';
 import { OrganisationSchema } from '../organisations/organisation.entity.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
-import { StationSchema, type Station } from '../stations/station.entity.js';
-import { StationError } from '../stations/station.errors.js';
+import type { Station } from '../stations/station.entity.js';
 import type { AfterCommit } from '../stations/station-observer.js';
+import type { OperatedStation, StationRef, StationRepository } from '../stations/station.repository.js';
 import { operatedRowsWhere, operatesStation } from '../stations/station-scope.js';
 import type { StationTelemetry } from '../stations/station-telemetry.service.js';
-import { StationCallFailed, type StationMaintenance } from '../station-maintenance.js';
 import { newSecretToken, tokenMatches } from '../secret-token.js';
+import { isoOrNull } from '../timestamps.js';
 import { FirmwareFileSchema, type FirmwareFile } from './firmware-file.entity.js';
 import { FirmwareJobSchema, type FirmwareJob } from './firmware-job.entity.js';
 import { FirmwareRolloutSchema, type FirmwareRollout } from './firmware-rollout.entity.js';
@@ -93,18 +97,25 @@ export class FirmwareService {
   constructor(
     private readonly orm: MikroORM,
     private readonly events: EventPublisher,
-    private readonly stations: StationTelemetry,
+    private readonly stations: StationRepository,
+    private readonly telemetry: StationTelemetry,
     private readonly monitoring: MonitoringService,
-    private readonly maintenance: StationMaintenance,
+    private readonly runner: CommandRunner,
     private readonly files: FileStore,
     private readonly options: FirmwareServiceOptions,
   ) {}
 
-  /** Stores a firmware image for an organisation (null: an admin's own, for admins only). */
-  async uploadFile(incoming: IncomingFile, organisationId: string | null): Promise<FirmwareFileView> {
+  /**
+   * Stores a firmware image for an organisation the caller sees (null: an admin's own, for admins
+   * only); another organisation is as unknown as one that does not exist.
+   */
+  async uploadFile(caller: Caller, incoming: IncomingFile, organisationId: string | null): Promise<FirmwareFileView> {
     const fileName = cleanFileName(incoming.fileName);
     if (!fileName) {
       throw new FirmwareError('INVALID_FIRMWARE_INPUT', 'a firmware file needs a name: a multipart filename or ?fileName=', { field: 'fileName' });
+    }
+    if (!seesOrganisation(caller.visibility, organisationId)) {
+      throw new FirmwareError('INVALID_FIRMWARE_INPUT', `no organisation with id ${organisationId}`, { field: 'organisationId' });
     }
     if (organisationId && (!isUuid(organisationId) || !(await this.orm.em.fork().findOne(OrganisationSchema, { id: organisationId })))) {
       throw new FirmwareError('INVALID_FIRMWARE_INPUT', `no organisation with id ${organisationId}`, { field: 'organisationId' });
@@ -139,13 +150,14 @@ export class FirmwareService {
   }
 
   // Files are their organisation's: admins see all, operators and API keys their own.
-  async getFile(id: string, visibility: Visibility): Promise<FirmwareFileView | null> {
+  async getFile(caller: Caller, id: string): Promise<FirmwareFileView | null> {
     if (!isUuid(id)) return null;
     const file = await this.orm.em.fork().findOne(FirmwareFileSchema, { id });
-    return file && seesOrganisation(visibility, file.organisation?.id) ? this.fileView(file) : null;
+    return file && seesOrganisation(caller.visibility, refId(file.organisation)) ? this.fileView(file) : null;
   }
 
-  async listFiles(page: PageRequest, visibility: Visibility): Promise<Page<FirmwareFileView>> {
+  async listFiles(caller: Caller, page: PageRequest): Promise<Page<FirmwareFileView>> {
+    const { visibility } = caller;
     if (visibility.kind !== 'all' && visibility.kind !== 'organisation') return { items: [], hasNextPage: false };
     const where: Record<string, unknown>[] = [page.after ? keysetBefore('uploadedAt', page.after) : {}];
     if (visibility.kind === 'organisation') where.push({ organisation: visibility.organisationId });
@@ -156,9 +168,9 @@ export class FirmwareService {
   }
 
   /** For operators: a file of another organisation is not found. */
-  async openFile(id: string, visibility: Visibility): Promise<{ fileName: string; size: number; stream: Readable }> {
+  async openFile(caller: Caller, id: string): Promise<{ fileName: string; size: number; stream: Readable }> {
     const file = isUuid(id) ? await this.orm.em.fork().findOne(FirmwareFileSchema, { id }) : null;
-    if (!file || !seesOrganisation(visibility, file.organisation?.id)) throw fileNotFound();
+    if (!file || !seesOrganisation(caller.visibility, refId(file.organisation))) throw fileNotFound();
     return this.open(file);
   }
 
@@ -177,25 +189,20 @@ export class FirmwareService {
   }
 
   /**
-   * Creates the rollout and its jobs, sends UpdateFirmware to every station, and answers the
-   * rollout as it then stands. Only to stations the caller operates, with a file they may use.
+   * Creates the rollout and its jobs, sends UpdateFirmware to every station (each call recorded
+   * in the station's command history, as asked by the caller), and answers the rollout as it
+   * then stands. Only to stations the caller operates, with a file they may use.
    */
-  rollout(input: RolloutInput, visibility: Visibility): Promise<FirmwareRolloutView> {
-    return this.inFlight.track(this.startRollout(input, visibility));
+  rollout(caller: Caller, input: RolloutInput): Promise<FirmwareRolloutView> {
+    return this.inFlight.track(this.startRollout(caller, input));
   }
 
-  private async startRollout(input: RolloutInput, visibility: Visibility): Promise<FirmwareRolloutView> {
+  private async startRollout(caller: Caller, input: RolloutInput): Promise<FirmwareRolloutView> {
     const data = parseInput(rolloutInput, input, invalid);
     const em = this.orm.em.fork();
     const file = data.firmwareFileId ? await em.findOne(FirmwareFileSchema, { id: data.firmwareFileId }) : null;
-    if (data.firmwareFileId && (!file || !seesOrganisation(visibility, file.organisation?.id))) throw fileNotFound();
-    const stations = (await em.find(StationSchema, { identity: { $in: data.stationIdentities } })).filter((s) =>
-      operatesStation(visibility, s.organisation?.id),
-    );
-    const missing = data.stationIdentities.filter((identity) => !stations.some((s) => s.identity === identity));
-    if (missing.length) {
-      throw new StationError('STATION_NOT_FOUND', `no station with identity ${missing.map((m) => `"${m}"`).join(', ')}`, { field: 'stationIdentities' });
-    }
+    if (data.firmwareFileId && (!file || !seesOrganisation(caller.visibility, refId(file.organisation)))) throw fileNotFound();
+    const stations = await this.stations.requireAllOperated(data.stationIdentities, caller.visibility);
     const byIdentity = new Map(stations.map((s) => [s.identity, s]));
     const tokens = new Map<string, string>();
     const now = new Date();
@@ -225,7 +232,7 @@ export class FirmwareService {
         const job = tx.create(FirmwareJobSchema, {
           id: randomUUID(),
           rollout,
-          station: byIdentity.get(identity)!,
+          station: byIdentity.get(identity)!.id,
           status: 'SCHEDULED',
           downloadTokenHash: token?.hash ?? null,
           createdAt: now,
@@ -236,34 +243,43 @@ export class FirmwareService {
       return { rollout, jobs, unfinished };
     });
     const stationOf = (job: FirmwareJob) => stations.find((s) => s.id === job.station.id)!;
-    const identityOf = (job: FirmwareJob) => stationOf(job).identity;
     for (const job of [...created.unfinished, ...created.jobs]) this.events.publish('firmware.job', toJobView(job, stationOf(job)));
 
     const { rollout } = created;
     const base = this.options.publicUrl();
     let failure: unknown;
     await forEachLimited(created.jobs, this.options.sendConcurrency ?? 16, async (job) => {
-      const location = file ? `${base}/firmware/jobs/${job.id}/${tokens.get(job.id)}/${encodeURIComponent(file.fileName)}` : data.location!;
-      await this.send(job.id, identityOf(job), location, rollout).catch((err) => (failure ??= err));
+      // The token is the download's only credential: the command history keeps the URL without it.
+      const hosted = (token: string) => `${base}/firmware/jobs/${job.id}/${token}/${encodeURIComponent(file!.fileName)}`;
+      const location = file ? { url: hosted(tokens.get(job.id)!), recorded: hosted('<token>') } : { url: data.location!, recorded: data.location! };
+      await this.send(caller, job.id, stationOf(job), location, rollout).catch((err) => (failure ??= err));
     });
     if (failure) throw failure;
     return this.rolloutView(rollout);
   }
 
-  private async send(jobId: string, identity: string, location: string, rollout: FirmwareRollout): Promise<void> {
+  private async send(
+    caller: Caller,
+    jobId: string,
+    station: OperatedStation,
+    location: { url: string; recorded: string },
+    rollout: FirmwareRollout,
+  ): Promise<void> {
     let event: FirmwareJobEvent;
     let reason: string | null = null;
     try {
-      await this.maintenance.updateFirmware(identity, {
+      await this.runner.run(caller, station, {
+        kind: 'UPDATE_FIRMWARE',
         location,
         retrieveAt: rollout.retrieveAt,
-        retries: rollout.retries,
-        retryIntervalSeconds: rollout.retryInterval,
+        retries: rollout.retries ?? null,
+        retryIntervalSeconds: rollout.retryInterval ?? null,
       });
       event = { kind: 'SENT' };
     } catch (err) {
       event = { kind: 'SEND_FAILED' };
-      reason = err instanceof StationCallFailed ? err.message : 'the request could not be sent';
+      const known = err instanceof OperationsError && CALL_FAILURE_CODES.includes(err.code);
+      reason = known ? err.message : 'the request could not be sent';
     }
     await this.updateJob(jobId, (job) => {
       const next = nextFirmwareJobStatus(job.status, event);
@@ -279,7 +295,7 @@ export class FirmwareService {
    * that can still make progress. The station's own word is kept in its report log either way.
    */
   async recordStatus(identity: string, { progress, reported }: ReportedFirmwareProgress): Promise<void> {
-    await this.stations.recordReport(identity, { kind: 'FIRMWARE_STATUS', status: reported });
+    await this.telemetry.recordReport(identity, { kind: 'FIRMWARE_STATUS', status: reported });
     const latest = await this.orm.em
       .fork()
       .findOne(
@@ -326,14 +342,15 @@ export class FirmwareService {
     const now = new Date();
     for (const job of jobs) Object.assign(job, { status: 'SEND_FAILED', failureReason: 'the server stopped before sending the request', finishedAt: now });
     await em.flush();
-    for (const job of jobs) this.events.publish('firmware.job', toJobView(job, job.station));
+    for (const job of jobs) this.events.publish('firmware.job', toJobView(job, jobStationOf(job.station)));
     return jobs.length;
   }
 
   // A rollout is seen by whoever operates one of its stations; its jobs and counts only cover
   // the stations they operate (an admin's rollout may span several organisations).
-  async getRollout(id: string, visibility: Visibility): Promise<FirmwareRolloutView | null> {
+  async getRollout(caller: Caller, id: string): Promise<FirmwareRolloutView | null> {
     if (!isUuid(id)) return null;
+    const { visibility } = caller;
     const em = this.orm.em.fork();
     const rollout = await em.findOne(FirmwareRolloutSchema, { id });
     if (!rollout) return null;
@@ -341,7 +358,8 @@ export class FirmwareService {
     return this.rolloutView(rollout);
   }
 
-  async listRollouts(page: PageRequest, visibility: Visibility): Promise<Page<FirmwareRolloutView>> {
+  async listRollouts(caller: Caller, page: PageRequest): Promise<Page<FirmwareRolloutView>> {
+    const { visibility } = caller;
     if (visibility.kind !== 'all' && visibility.kind !== 'organisation') return { items: [], hasNextPage: false };
     const qb = this.orm.em
       .fork()
@@ -361,16 +379,17 @@ export class FirmwareService {
   }
 
   /** Every job of a rollout (at most MAX_ROLLOUT_STATIONS) at a station the viewer operates, by station identity. */
-  async rolloutJobs(rolloutId: string, status: FirmwareJobStatus[] | null | undefined, visibility: Visibility): Promise<FirmwareJobView[]> {
-    const where: Record<string, unknown> = { rollout: rolloutId, ...operatedRowsWhere(visibility) };
+  async rolloutJobs(caller: Caller, rolloutId: string, status: FirmwareJobStatus[] | null | undefined): Promise<FirmwareJobView[]> {
+    const where: Record<string, unknown> = { rollout: rolloutId, ...operatedRowsWhere(caller.visibility) };
     if (status?.length) where.status = { $in: status };
     const jobs = await this.orm.em.fork().find(FirmwareJobSchema, where, { populate: ['station'] });
     return jobs
-      .map((j) => toJobView(j, j.station))
+      .map((j) => toJobView(j, jobStationOf(j.station)))
       .sort((a, b) => (a.stationIdentity < b.stationIdentity ? -1 : a.stationIdentity > b.stationIdentity ? 1 : 0));
   }
 
-  async rolloutCounts(rolloutId: string, visibility: Visibility): Promise<RolloutCounts> {
+  async rolloutCounts(caller: Caller, rolloutId: string): Promise<RolloutCounts> {
+    const { visibility } = caller;
     const scope =
       visibility.kind === 'all'
         ? { sql: '', params: [] }
@@ -399,18 +418,19 @@ export class FirmwareService {
     };
   }
 
-  async getJob(id: string, visibility: Visibility): Promise<FirmwareJobView | null> {
+  async getJob(caller: Caller, id: string): Promise<FirmwareJobView | null> {
     if (!isUuid(id)) return null;
     const job = await this.orm.em.fork().findOne(FirmwareJobSchema, { id }, { populate: ['station'] });
-    return job && operatesStation(visibility, job.station.organisation?.id) ? toJobView(job, job.station) : null;
+    return job && operatesStation(caller.visibility, refId(job.station.organisation)) ? toJobView(job, jobStationOf(job.station)) : null;
   }
 
-  /** Newest first. */
-  async jobsForStation(stationId: string, limit: number): Promise<FirmwareJobView[]> {
+  /** Newest first: operator data, so none for a caller who does not operate the station. */
+  async jobsForStation(caller: Caller, station: StationRef, limit: number): Promise<FirmwareJobView[]> {
+    if (!operatesStation(caller.visibility, station.organisationId)) return [];
     const jobs = await this.orm.em
       .fork()
-      .find(FirmwareJobSchema, { station: stationId }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit, populate: ['station'] });
-    return jobs.map((j) => toJobView(j, j.station));
+      .find(FirmwareJobSchema, { station: station.id }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit, populate: ['station'] });
+    return jobs.map((j) => toJobView(j, jobStationOf(j.station)));
   }
 
   /** Lets rollouts being sent finish their writes before the database closes. */
@@ -425,13 +445,14 @@ export class FirmwareService {
   ): Promise<void> {
     const result = await this.orm.em.fork().transactional(async (tx) => {
       const job = await tx.findOneOrFail(FirmwareJobSchema, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const station = await tx.findOneOrFail(StationSchema, { id: job.station.id });
+      // The job's own station row, for the alerts and expected reboot its progress brings.
+      await tx.populate(job, ['station']);
       const before = job.status;
-      const after = await change(job, station, tx);
-      return { job, station, after, moved: job.status !== before };
+      const after = await change(job, job.station, tx);
+      return { job, station: job.station, after, moved: job.status !== before };
     });
     result.after?.();
-    if (result.moved) this.events.publish('firmware.job', toJobView(result.job, result.station));
+    if (result.moved) this.events.publish('firmware.job', toJobView(result.job, jobStationOf(result.station)));
   }
 
   private async open(file: FirmwareFile) {
@@ -444,7 +465,7 @@ export class FirmwareService {
     return {
       id: f.id,
       fileName: f.fileName,
-      organisationId: f.organisation?.id ?? null,
+      organisationId: refId(f.organisation),
       contentType: f.contentType ?? null,
       size: f.size,
       sha256: f.sha256,
@@ -466,19 +487,23 @@ export class FirmwareService {
   }
 }
 
-export function toJobView(j: FirmwareJob, station: Pick<Station, 'id' | 'identity' | 'organisation'>): FirmwareJobView {
-  const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+/** The station of a job, as its view names it. */
+type JobStation = Pick<OperatedStation, 'id' | 'identity' | 'organisationId'>;
+
+const jobStationOf = (s: Station): JobStation => ({ id: s.id, identity: s.identity, organisationId: refId(s.organisation) });
+
+export function toJobView(j: FirmwareJob, station: JobStation): FirmwareJobView {
   return {
     id: j.id,
     rolloutId: j.rollout.id,
     stationId: station.id,
     stationIdentity: station.identity,
-    organisationId: station.organisation?.id ?? null,
+    organisationId: station.organisationId,
     status: j.status,
     stationStatus: (j.stationStatus ?? null) as FirmwareProgress | null,
     failureReason: j.failureReason ?? null,
-    sentAt: iso(j.sentAt),
-    finishedAt: iso(j.finishedAt),
+    sentAt: isoOrNull(j.sentAt),
+    finishedAt: isoOrNull(j.finishedAt),
     createdAt: j.createdAt.toISOString(),
     // Set by the ORM at flush; a job published before its first flush has none yet.
     updatedAt: (j.updatedAt ?? j.createdAt).toISOString(),

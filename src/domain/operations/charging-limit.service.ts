@@ -1,8 +1,11 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../caller.js';
+import { requiredRefId } from '../../db/ref.js';
+import type { Caller } from '../caller.js';
 import { parseInput } from '../input.js';
+import type { StationRef, StationRepository } from '../stations/station.repository.js';
+import { operatesStation } from '../stations/station-scope.js';
+import { isoOrNull } from '../timestamps.js';
 import type { CommandRunner } from './command-runner.js';
 import { CHARGING_RATE_UNITS, type ChargingLimitScope, type ChargingRateUnit, type ResultOf } from './command.types.js';
 import { ChargingLimitSchema, type ChargingLimit } from './charging-limit.entity.js';
@@ -38,22 +41,22 @@ export class ChargingLimitService {
   constructor(
     private readonly orm: MikroORM,
     private readonly runner: CommandRunner,
+    private readonly stations: StationRepository,
   ) {}
 
   async set(
-    actor: Actor,
+    caller: Caller,
     identity: string,
     input: { connectorId: number; limit: number; unit: ChargingRateUnit },
-    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'SET_CHARGING_LIMIT'>> & { limit: ChargingLimitView | null }> {
     const data = parseInput(limitInput, input, invalidCommand);
-    const station = await this.runner.target(identity, visibility);
+    const station = await this.stations.requireOperated(identity, caller.visibility);
     const em = this.orm.em.fork();
     const [{ id: profileId }] = await em
       .getConnection()
       .execute<{ id: number }[]>(`select nextval('charging_profile_id_seq')::int as id`);
     const scope = scopeOf(data.connectorId);
-    const outcome = await this.runner.run(actor, station, {
+    const outcome = await this.runner.run(caller, station, {
       kind: 'SET_CHARGING_LIMIT',
       profileId,
       scope,
@@ -77,7 +80,7 @@ export class ChargingLimitService {
       limit: data.limit.toFixed(1),
       unit: data.unit,
       status: 'ACTIVE',
-      setBy: actor.label.slice(0, 200),
+      setBy: caller.actor.label.slice(0, 200),
       endedAt: null,
     });
     await em.flush();
@@ -86,16 +89,15 @@ export class ChargingLimitService {
 
   /** Removes our limit on the station (connector 0) or a connector. */
   async clear(
-    actor: Actor,
+    caller: Caller,
     identity: string,
     connector: number,
-    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'CLEAR_CHARGING_LIMIT'>> & { limit: ChargingLimitView | null }> {
     const connectorId = parseInput(limitInput.shape.connectorId, connector, (m) => invalidCommand(`connectorId: ${m}`, 'connectorId'));
-    const station = await this.runner.target(identity, visibility);
+    const station = await this.stations.requireOperated(identity, caller.visibility);
     const em = this.orm.em.fork();
     const [current] = await this.active(em, station.id, connectorId);
-    const outcome = await this.runner.run(actor, station, {
+    const outcome = await this.runner.run(caller, station, {
       kind: 'CLEAR_CHARGING_LIMIT',
       profileId: current?.id ?? null,
       scope: scopeOf(connectorId),
@@ -110,13 +112,12 @@ export class ChargingLimitService {
   }
 
   async compositeSchedule(
-    actor: Actor,
+    caller: Caller,
     identity: string,
     input: { connectorId: number; durationSeconds: number; unit?: ChargingRateUnit | null },
-    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'GET_COMPOSITE_SCHEDULE'>>> {
     const data = parseInput(scheduleInput, input, invalidCommand);
-    return this.runner.run(actor, await this.runner.target(identity, visibility), {
+    return this.runner.run(caller, await this.stations.requireOperated(identity, caller.visibility), {
       kind: 'GET_COMPOSITE_SCHEDULE',
       connectorId: data.connectorId,
       durationSeconds: data.durationSeconds,
@@ -124,13 +125,14 @@ export class ChargingLimitService {
     });
   }
 
-  /** Newest first; only those in effect when `activeOnly`. */
-  async list(stationId: string, options: { activeOnly: boolean; limit: number }): Promise<ChargingLimitView[]> {
+  /** Newest first; only those in effect when `activeOnly`; none for a caller who does not operate the station. */
+  async list(caller: Caller, station: StationRef, options: { activeOnly: boolean; limit: number }): Promise<ChargingLimitView[]> {
+    if (!operatesStation(caller.visibility, station.organisationId)) return [];
     const rows = await this.orm.em
       .fork()
       .find(
         ChargingLimitSchema,
-        { station: stationId, ...(options.activeOnly ? { status: 'ACTIVE' } : {}) },
+        { station: station.id, ...(options.activeOnly ? { status: 'ACTIVE' } : {}) },
         { orderBy: { id: 'desc' }, limit: options.limit },
       );
     return rows.map(toLimitView);
@@ -142,10 +144,9 @@ export class ChargingLimitService {
 }
 
 function toLimitView(l: ChargingLimit): ChargingLimitView {
-  const station = l.station as unknown as { id: string } | string;
   return {
     profileId: l.id,
-    stationId: typeof station === 'string' ? station : station.id,
+    stationId: requiredRefId(l.station),
     scope: l.scope,
     connectorId: l.connectorId,
     limit: Number(l.limit),
@@ -153,6 +154,6 @@ function toLimitView(l: ChargingLimit): ChargingLimitView {
     status: l.status,
     setBy: l.setBy,
     createdAt: l.createdAt.toISOString(),
-    endedAt: l.endedAt ? l.endedAt.toISOString() : null,
+    endedAt: isoOrNull(l.endedAt),
   };
 }

@@ -1,25 +1,19 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { ALL, type Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../caller.js';
+import { requiredRefId } from '../../db/ref.js';
+import type { Caller } from '../caller.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
-import { StationSchema } from '../stations/station.entity.js';
-import { StationError } from '../stations/station.errors.js';
+import type { OperatedStation, StationRef } from '../stations/station.repository.js';
 import { operatesStation } from '../stations/station-scope.js';
+import { isoOrNull } from '../timestamps.js';
 import { statusOfAnswer, type CommandOf, type CommandStatus, type ResultOf, type StationCommandKind } from './command.types.js';
 import { OperationsError, type OperationsErrorCode } from './operations.errors.js';
 import type { CommandOutcome, StationCommandView } from './operations.types.js';
 import { StationCommandSchema, type StationCommandRecord } from './station-command.entity.js';
 import { CommandDeliveryError, type DeliveryFailure, type EncodedCommand, type StationLink } from './station-link.js';
 
-/** The station a command goes to, as the runner needs it. */
-export interface StationTarget {
-  id: string;
-  identity: string;
-  organisationId: string | null;
-  /** The protocol it last connected with; null if it never connected. */
-  protocol: string | null;
-}
+/** The station a command goes to, as the runner needs it (the repository's OperatedStation fits). */
+export type StationTarget = Pick<OperatedStation, 'id' | 'identity' | 'protocol'>;
 
 const FAILURE: Record<DeliveryFailure, { status: CommandStatus; code: OperationsErrorCode }> = {
   OFFLINE: { status: 'OFFLINE', code: 'STATION_OFFLINE' },
@@ -27,9 +21,14 @@ const FAILURE: Record<DeliveryFailure, { status: CommandStatus; code: Operations
   CHARGER_ERROR: { status: 'CHARGER_ERROR', code: 'STATION_ERROR' },
 };
 
+/** The codes `run` rejects with when the station gave no usable answer (the attempt is recorded). */
+export const CALL_FAILURE_CODES: readonly OperationsErrorCode[] = ['STATION_OFFLINE', 'STATION_TIMEOUT', 'STATION_ERROR'];
+
 /**
  * Sends one command to a station and keeps the record: PENDING before it leaves, then the
- * answer or the failure, with the time it took. Every operations service sends through here.
+ * answer or the failure, with the time it took. Every area that calls a station (operations,
+ * diagnostics, firmware) sends through here, so a station's command history is complete.
+ * Which station, and whether the caller may use it, the services decide (StationRepository).
  */
 export class CommandRunner {
   constructor(
@@ -38,28 +37,12 @@ export class CommandRunner {
   ) {}
 
   /**
-   * The station a command goes to, when the caller operates it: a station of another
-   * organisation is as unknown as one that does not exist. ALL: the system, or a driver's own
-   * charging, which may happen at any station (the station's access rules then apply).
-   */
-  async target(identity: string, visibility: Visibility = ALL): Promise<StationTarget> {
-    const station = await this.orm.em
-      .fork()
-      .findOne(StationSchema, { identity }, { fields: ['id', 'identity', 'ocppProtocol', 'organisation'] });
-    const organisationId = station?.organisation ? station.organisation.id : null;
-    if (!station || !operatesStation(visibility, organisationId)) {
-      throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
-    }
-    return { id: station.id, identity: station.identity, organisationId, protocol: station.ocppProtocol ?? null };
-  }
-
-  /**
    * Resolves with the record and the meaning of the answer, whatever the station answered
    * (Rejected is a result). Rejects with OperationsError STATION_OFFLINE, STATION_TIMEOUT or
    * STATION_ERROR when there is no answer; the record says so too.
    */
   async run<K extends StationCommandKind>(
-    actor: Actor,
+    caller: Caller,
     station: StationTarget,
     command: CommandOf<K>,
   ): Promise<CommandOutcome<ResultOf<K>>> {
@@ -79,8 +62,8 @@ export class CommandRunner {
       response: null,
       errorCode: null,
       errorDescription: null,
-      requestedBy: actor.label.slice(0, 200),
-      requestedByUserId: actor.userId,
+      requestedBy: caller.actor.label.slice(0, 200),
+      requestedByUserId: caller.actor.userId,
       requestedAt: new Date(),
       completedAt: null,
       durationMs: null,
@@ -89,7 +72,7 @@ export class CommandRunner {
     const started = performance.now();
 
     try {
-      if (!encoded) throw new CommandDeliveryError('OFFLINE', `Station ${station.identity} has never connected`);
+      if (!encoded) throw new CommandDeliveryError('OFFLINE', `Station ${station.identity} is not connected (it never has)`);
       const response = await this.link.send(station.identity, encoded.action, encoded.payload);
       const result = encoded.decode(response);
       await this.finish(em, record, started, { status: statusOfAnswer(result.answer), answer: result.answer, response });
@@ -108,9 +91,11 @@ export class CommandRunner {
     }
   }
 
-  async history(stationId: string, page: PageRequest): Promise<Page<StationCommandView>> {
+  /** Newest first: operator data, so an empty page for a caller who does not operate the station. */
+  async history(caller: Caller, station: StationRef, page: PageRequest): Promise<Page<StationCommandView>> {
+    if (!operatesStation(caller.visibility, station.organisationId)) return { items: [], hasNextPage: false };
     const em = this.orm.em.fork();
-    const where: Record<string, unknown>[] = [{ station: stationId }];
+    const where: Record<string, unknown>[] = [{ station: station.id }];
     if (page.after) {
       const after = decodeCursor(page.after, z.tuple([z.string().datetime(), z.string().uuid()]));
       if (!after) throw new OperationsError('INVALID_COMMAND_INPUT', 'after is not a valid cursor', { field: 'after' });
@@ -145,10 +130,9 @@ export class CommandRunner {
 }
 
 export function toCommandView(r: StationCommandRecord, stationIdentity: string): StationCommandView {
-  const station = r.station as unknown as { id: string } | string;
   return {
     id: r.id,
-    stationId: typeof station === 'string' ? station : station.id,
+    stationId: requiredRefId(r.station),
     stationIdentity,
     command: r.command,
     protocol: r.protocol ?? null,
@@ -162,7 +146,7 @@ export function toCommandView(r: StationCommandRecord, stationIdentity: string):
     requestedBy: r.requestedBy,
     requestedByUserId: r.requestedByUserId ?? null,
     requestedAt: r.requestedAt.toISOString(),
-    completedAt: r.completedAt ? r.completedAt.toISOString() : null,
+    completedAt: isoOrNull(r.completedAt),
     durationMs: r.durationMs ?? null,
   };
 }

@@ -1,8 +1,9 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { ALL, type Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../caller.js';
+import type { Caller } from '../caller.js';
 import { parseInput } from '../input.js';
+import type { StationRef, StationRepository } from '../stations/station.repository.js';
+import { operatesStation } from '../stations/station-scope.js';
 import type { IdTokenView } from '../users/id-token.service.js';
 import type { CommandRunner } from './command-runner.js';
 import { LOCAL_LIST_MODES, type LocalListMode, type ResultOf } from './command.types.js';
@@ -25,17 +26,17 @@ export class LocalListService {
   constructor(
     private readonly orm: MikroORM,
     private readonly runner: CommandRunner,
+    private readonly stations: StationRepository,
     private readonly allowed: AllowedTokens,
   ) {}
 
-  /** Asks the station for its list version and keeps it; a version we did not send means its content is unknown. */
-  async fetchVersion(
-    actor: Actor,
-    identity: string,
-    visibility: Visibility = ALL,
-  ): Promise<CommandOutcome<ResultOf<'GET_LOCAL_LIST_VERSION'>> & { list: LocalListView }> {
-    const station = await this.runner.target(identity, visibility);
-    const outcome = await this.runner.run(actor, station, { kind: 'GET_LOCAL_LIST_VERSION' });
+  /**
+   * Asks a station the caller operates for its list version and keeps it; a version we did not
+   * send means its content is unknown.
+   */
+  async fetchVersion(caller: Caller, identity: string): Promise<CommandOutcome<ResultOf<'GET_LOCAL_LIST_VERSION'>> & { list: LocalListView }> {
+    const station = await this.stations.requireOperated(identity, caller.visibility);
+    const outcome = await this.runner.run(caller, station, { kind: 'GET_LOCAL_LIST_VERSION' });
     const { version } = outcome.result;
     const em = this.orm.em.fork();
     const state = await this.state(em, station.id);
@@ -48,14 +49,14 @@ export class LocalListService {
     return { ...outcome, list: toListView(state) };
   }
 
+  /** Sends a station the caller operates the tokens allowed to charge there. */
   async send(
-    actor: Actor,
+    caller: Caller,
     identity: string,
     mode: LocalListMode,
-    visibility: Visibility = ALL,
   ): Promise<CommandOutcome<ResultOf<'SEND_LOCAL_LIST'>> & { list: LocalListView; sent: number }> {
     const updateMode = parseInput(z.enum(LOCAL_LIST_MODES), mode, (m) => invalidCommand(m, 'mode'));
-    const station = await this.runner.target(identity, visibility);
+    const station = await this.stations.requireOperated(identity, caller.visibility);
     const em = this.orm.em.fork();
     const state = await this.state(em, station.id);
     if (updateMode === 'DIFFERENTIAL' && (!state.inSync || state.version === null)) {
@@ -68,7 +69,7 @@ export class LocalListService {
     const desired = listContentOf(await this.allowed.allowedTokens(station.id));
     const entries = localListUpdate(state.entries, desired, updateMode);
     const version = Math.max(state.version ?? 0, 0) + 1;
-    const outcome = await this.runner.run(actor, station, { kind: 'SEND_LOCAL_LIST', version, mode: updateMode, entries });
+    const outcome = await this.runner.run(caller, station, { kind: 'SEND_LOCAL_LIST', version, mode: updateMode, entries });
 
     switch (outcome.result.answer) {
       case 'ACCEPTED':
@@ -86,8 +87,10 @@ export class LocalListService {
     return { ...outcome, list: toListView(state), sent: entries.length };
   }
 
-  async view(stationId: string): Promise<LocalListView | null> {
-    const state = await this.orm.em.fork().findOne(StationLocalListSchema, { station: stationId });
+  /** What we know of the station's list; null when nothing is known or the caller does not operate it. */
+  async view(caller: Caller, station: StationRef): Promise<LocalListView | null> {
+    if (!operatesStation(caller.visibility, station.organisationId)) return null;
+    const state = await this.orm.em.fork().findOne(StationLocalListSchema, { station: station.id });
     return state ? toListView(state) : null;
   }
 

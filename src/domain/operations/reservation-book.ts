@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { ConnectorSchema } from '../stations/connector.entity.js';
+import { refId, requiredRefId } from '../../db/ref.js';
+import type { StationRepository } from '../stations/station.repository.js';
 import { ReservationSchema, type Reservation, type ReservationStatus } from './reservation.entity.js';
 import {
   screenAuthorize,
@@ -30,7 +31,10 @@ const LIVE: ReservationStatus[] = ['PENDING', 'ACTIVE'];
  * Sends nothing itself (ReservationService does), so the OCPP handlers can use it.
  */
 export class ReservationBook {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly stations: StationRepository,
+  ) {}
 
   /** A PENDING reservation with a fresh reservationId; refused while the connector has a live one. */
   async open(stationId: string, r: NewReservation): Promise<ReservationView> {
@@ -73,7 +77,7 @@ export class ReservationBook {
     const reservation = await em.findOneOrFail(ReservationSchema, { id });
     reservation.status = status;
     await em.flush();
-    await this.expireDue(em, this.stationIdOf(reservation));
+    await this.expireDue(em, requiredRefId(reservation.station));
     await em.refresh(reservation);
     return this.view(em, reservation);
   }
@@ -82,7 +86,7 @@ export class ReservationBook {
     const em = this.orm.em.fork();
     const reservation = await em.findOne(ReservationSchema, { id });
     if (!reservation) return null;
-    await this.expireDue(em, this.stationIdOf(reservation));
+    await this.expireDue(em, requiredRefId(reservation.station));
     await em.refresh(reservation);
     return this.view(em, reservation);
   }
@@ -112,8 +116,7 @@ export class ReservationBook {
     const em = this.orm.em.fork();
     const held = await this.held(em, stationId);
     if (held.length === 0) return { verdict: 'FREE' };
-    const connectors = await em.find(ConnectorSchema, { station: stationId }, { fields: ['connectorId'] });
-    return screenAuthorize(held, connectors.map((c) => c.connectorId), tag, new Date());
+    return screenAuthorize(held, await this.stations.connectorIds(stationId), tag, new Date());
   }
 
   /** The reservation was used by this transaction; it is no longer held. */
@@ -148,11 +151,6 @@ export class ReservationBook {
     await em.populate(r, ['station', 'idToken']);
     return toReservationView(r);
   }
-
-  private stationIdOf(r: Reservation): string {
-    const station = r.station as unknown as { id: string } | string;
-    return typeof station === 'string' ? station : station.id;
-  }
 }
 
 /** For a reservation loaded with its station and token. */
@@ -162,7 +160,7 @@ export function toReservationView(r: Reservation): ReservationView {
     id: r.id,
     stationId: r.station.id,
     stationIdentity: r.station.identity,
-    organisationId: r.station.organisation?.id ?? null,
+    organisationId: refId(r.station.organisation),
     connectorId: r.connectorId,
     idTag: r.idTag,
     idTokenId: token?.id ?? null,

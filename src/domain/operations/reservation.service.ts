@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ALL, type Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../caller.js';
+import { ALL } from '../accounts/viewer.js';
+import type { Caller } from '../caller.js';
 import { parseInput } from '../input.js';
+import type { StationRef, StationRepository } from '../stations/station.repository.js';
 import { operatesStation } from '../stations/station-scope.js';
 import type { IdTokenService } from '../users/id-token.service.js';
 import type { CommandRunner } from './command-runner.js';
@@ -20,6 +21,7 @@ const reserveInput = z.object({
 export class ReservationService {
   constructor(
     private readonly runner: CommandRunner,
+    private readonly stations: StationRepository,
     private readonly book: ReservationBook,
     private readonly idTokens: IdTokenService,
   ) {}
@@ -31,14 +33,14 @@ export class ReservationService {
    * one); operators at their organisation's stations for any token (none named: their own).
    */
   async reserve(
-    actor: Actor,
+    caller: Caller,
     identity: string,
     input: { connectorId: number; idTag?: string | null; expiresAt: Date },
-    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'RESERVE_NOW'>> & { reservation: ReservationView }> {
     const data = parseInput(reserveInput, input, invalidCommand);
+    const { visibility, actor } = caller;
     const driver = visibility.kind === 'driver' ? visibility.userId : null;
-    const station = await this.runner.target(identity, driver ? ALL : visibility);
+    const station = await this.stations.requireOperated(identity, driver ? ALL : visibility);
     const idTag = await this.reservingTag(driver ?? actor.userId, data.idTag ?? null, driver !== null);
     // A token that is already charging may still book its next stop; any other refusal may not.
     const authorization = await this.idTokens.authorize(idTag, { stationId: station.id });
@@ -59,7 +61,7 @@ export class ReservationService {
     });
     let outcome: CommandOutcome<ResultOf<'RESERVE_NOW'>>;
     try {
-      outcome = await this.runner.run(actor, station, {
+      outcome = await this.runner.run(caller, station, {
         kind: 'RESERVE_NOW',
         reservationId: pending.id,
         connectorId: pending.connectorId,
@@ -77,18 +79,17 @@ export class ReservationService {
   }
 
   async cancel(
-    actor: Actor,
+    caller: Caller,
     reservationId: number,
-    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'CANCEL_RESERVATION'>> & { reservation: ReservationView }> {
-    const existing = await this.get(reservationId, visibility);
+    const existing = await this.get(caller, reservationId);
     if (!existing) throw new OperationsError('RESERVATION_NOT_FOUND', `no reservation ${reservationId}`);
     if (existing.status !== 'ACTIVE') {
       throw new OperationsError('RESERVATION_NOT_ACTIVE', `reservation ${reservationId} is ${existing.status}, not ACTIVE`);
     }
     // Visible already: a driver's own reservation may be at any station.
-    const station = await this.runner.target(existing.stationIdentity);
-    const outcome = await this.runner.run(actor, station, { kind: 'CANCEL_RESERVATION', reservationId });
+    const station = await this.stations.requireOperated(existing.stationIdentity, ALL);
+    const outcome = await this.runner.run(caller, station, { kind: 'CANCEL_RESERVATION', reservationId });
     // Accepted: cancelled. Rejected: the station has no such reservation (the only reason OCPP
     // gives), so it is not held either way.
     const reservation = await this.book.settle(reservationId, 'CANCELLED');
@@ -96,9 +97,10 @@ export class ReservationService {
   }
 
   /** Drivers see the reservations of their own tokens; operators those at their organisation's stations. */
-  async get(reservationId: number, visibility: Visibility): Promise<ReservationView | null> {
+  async get(caller: Caller, reservationId: number): Promise<ReservationView | null> {
     const reservation = await this.book.get(reservationId);
     if (!reservation) return null;
+    const { visibility } = caller;
     const visible =
       visibility.kind === 'driver'
         ? reservation.userId !== null && reservation.userId === visibility.userId
@@ -121,7 +123,9 @@ export class ReservationService {
     return idTag;
   }
 
-  list(stationId: string, options: { activeOnly: boolean; limit: number }): Promise<ReservationView[]> {
-    return this.book.list(stationId, options);
+  /** A station's reservations, newest first: operator data, so none for a caller who does not operate it. */
+  async list(caller: Caller, station: StationRef, options: { activeOnly: boolean; limit: number }): Promise<ReservationView[]> {
+    if (!operatesStation(caller.visibility, station.organisationId)) return [];
+    return this.book.list(station.id, options);
   }
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { ALL, type Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../caller.js';
+import { ALL } from '../accounts/viewer.js';
+import type { Caller } from '../caller.js';
 import { parseInput } from '../input.js';
 import type { Page, PageRequest } from '../pagination.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { SessionsError } from '../sessions/sessions.errors.js';
+import type { StationRef, StationRepository } from '../stations/station.repository.js';
 import type { IdTokenService } from '../users/id-token.service.js';
 import type { CommandRunner } from './command-runner.js';
 import {
@@ -35,6 +36,7 @@ const dataTransferInput = z.object({
 export class StationCommandService {
   constructor(
     private readonly runner: CommandRunner,
+    private readonly stations: StationRepository,
     private readonly idTokens: IdTokenService,
     private readonly sessions: SessionService,
     // Told when a station accepted a reset, so its next boot reads as asked for, not as a crash.
@@ -48,97 +50,90 @@ export class StationCommandService {
    * The token must be accepted now: the station would refuse it anyway.
    */
   async startCharging(
-    actor: Actor,
+    caller: Caller,
     identity: string,
     input: { connectorId?: number | null; idTag?: string | null },
-    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'START_CHARGING'>>> {
     const data = parseInput(startInput, input, invalidCommand);
+    const { visibility } = caller;
     let station;
     let idTag;
     if (visibility.kind === 'driver') {
       if (data.idTag) {
         throw new OperationsError('COMMAND_FORBIDDEN', 'drivers charge with their own token: leave idTag out', { field: 'idTag' });
       }
-      station = await this.runner.target(identity, ALL);
+      station = await this.stations.requireOperated(identity, ALL);
       idTag = await this.chargingTag(station.id, visibility.userId, null);
     } else {
-      station = await this.runner.target(identity, visibility);
-      idTag = await this.chargingTag(station.id, actor.userId, data.idTag ?? null);
+      station = await this.stations.requireOperated(identity, visibility);
+      idTag = await this.chargingTag(station.id, caller.actor.userId, data.idTag ?? null);
     }
-    return this.runner.run(actor, station, { kind: 'START_CHARGING', connectorId: data.connectorId ?? null, idTag });
+    return this.runner.run(caller, station, { kind: 'START_CHARGING', connectorId: data.connectorId ?? null, idTag });
   }
 
   /** Drivers stop only their own sessions; operators those at their organisation's stations. Any other is not found. */
-  async stopCharging(actor: Actor, sessionId: string, visibility: Visibility): Promise<CommandOutcome<ResultOf<'STOP_CHARGING'>>> {
+  async stopCharging(caller: Caller, sessionId: string): Promise<CommandOutcome<ResultOf<'STOP_CHARGING'>>> {
+    const { visibility } = caller;
     const session = await this.sessions.get(sessionId, visibility);
     if (!session) throw new SessionsError('SESSION_NOT_FOUND', `no charging session with id ${sessionId}`);
     if (session.status !== 'ACTIVE') {
       throw new OperationsError('SESSION_NOT_ACTIVE', `charging session ${sessionId} has already stopped`);
     }
     // The session's visibility decided: a driver's own session may be at any station.
-    const station = await this.runner.target(session.stationIdentity, visibility.kind === 'driver' ? ALL : visibility);
-    return this.runner.run(actor, station, { kind: 'STOP_CHARGING', transactionId: session.transactionId });
+    const station = await this.stations.requireOperated(session.stationIdentity, visibility.kind === 'driver' ? ALL : visibility);
+    return this.runner.run(caller, station, { kind: 'STOP_CHARGING', transactionId: session.transactionId });
   }
 
-  async reset(actor: Actor, identity: string, type: ResetKind, visibility: Visibility): Promise<CommandOutcome<ResultOf<'RESET'>>> {
+  async reset(caller: Caller, identity: string, type: ResetKind): Promise<CommandOutcome<ResultOf<'RESET'>>> {
     const kind = parseInput(z.enum(RESET_KINDS), type, (m) => invalidCommand(m, 'type'));
-    const outcome = await this.runner.run(actor, await this.runner.target(identity, visibility), { kind: 'RESET', type: kind });
+    const outcome = await this.runner.run(caller, await this.operated(caller, identity), { kind: 'RESET', type: kind });
     if (outcome.command.status === 'ACCEPTED') await this.reboots?.expectReboot(identity, 'RESET');
     return outcome;
   }
 
-  async unlockConnector(
-    actor: Actor,
-    identity: string,
-    connector: number,
-    visibility: Visibility,
-  ): Promise<CommandOutcome<ResultOf<'UNLOCK_CONNECTOR'>>> {
+  async unlockConnector(caller: Caller, identity: string, connector: number): Promise<CommandOutcome<ResultOf<'UNLOCK_CONNECTOR'>>> {
     const id = parseInput(connectorId, connector, (m) => invalidCommand(`connectorId: ${m}`, 'connectorId'));
-    return this.runner.run(actor, await this.runner.target(identity, visibility), { kind: 'UNLOCK_CONNECTOR', connectorId: id });
+    return this.runner.run(caller, await this.operated(caller, identity), { kind: 'UNLOCK_CONNECTOR', connectorId: id });
   }
 
   /** Connector 0 is the whole station. A busy connector may answer SCHEDULED: it changes after the session. */
   async changeAvailability(
-    actor: Actor,
+    caller: Caller,
     identity: string,
     connector: number,
     available: boolean,
-    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'CHANGE_AVAILABILITY'>>> {
     const id = parseInput(stationWideOrConnector, connector, (m) => invalidCommand(`connectorId: ${m}`, 'connectorId'));
-    return this.runner.run(actor, await this.runner.target(identity, visibility), {
+    return this.runner.run(caller, await this.operated(caller, identity), {
       kind: 'CHANGE_AVAILABILITY',
       connectorId: id,
       availability: available ? 'OPERATIVE' : 'INOPERATIVE',
     });
   }
 
-  async clearCache(actor: Actor, identity: string, visibility: Visibility): Promise<CommandOutcome<ResultOf<'CLEAR_CACHE'>>> {
-    return this.runner.run(actor, await this.runner.target(identity, visibility), { kind: 'CLEAR_CACHE' });
+  async clearCache(caller: Caller, identity: string): Promise<CommandOutcome<ResultOf<'CLEAR_CACHE'>>> {
+    return this.runner.run(caller, await this.operated(caller, identity), { kind: 'CLEAR_CACHE' });
   }
 
   async triggerMessage(
-    actor: Actor,
+    caller: Caller,
     identity: string,
     message: TriggerMessageKind,
     connector: number | null,
-    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'TRIGGER_MESSAGE'>>> {
     const kind = parseInput(z.enum(TRIGGER_MESSAGE_KINDS), message, (m) => invalidCommand(m, 'message'));
     const id =
       connector === null ? null : parseInput(stationWideOrConnector, connector, (m) => invalidCommand(`connectorId: ${m}`, 'connectorId'));
-    return this.runner.run(actor, await this.runner.target(identity, visibility), { kind: 'TRIGGER_MESSAGE', message: kind, connectorId: id });
+    return this.runner.run(caller, await this.operated(caller, identity), { kind: 'TRIGGER_MESSAGE', message: kind, connectorId: id });
   }
 
   async dataTransfer(
-    actor: Actor,
+    caller: Caller,
     identity: string,
     input: { vendorId: string; messageId?: string | null; data?: string | null },
-    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'DATA_TRANSFER'>>> {
     const data = parseInput(dataTransferInput, input, invalidCommand);
-    return this.runner.run(actor, await this.runner.target(identity, visibility), {
+    return this.runner.run(caller, await this.operated(caller, identity), {
       kind: 'DATA_TRANSFER',
       vendorId: data.vendorId,
       messageId: data.messageId ?? null,
@@ -146,8 +141,13 @@ export class StationCommandService {
     });
   }
 
-  history(stationId: string, page: PageRequest): Promise<Page<StationCommandView>> {
-    return this.runner.history(stationId, page);
+  /** Every call sent to the station (diagnostics and firmware included), newest first; empty unless the caller operates it. */
+  history(caller: Caller, station: StationRef, page: PageRequest): Promise<Page<StationCommandView>> {
+    return this.runner.history(caller, station, page);
+  }
+
+  private operated(caller: Caller, identity: string) {
+    return this.stations.requireOperated(identity, caller.visibility);
   }
 
   /** The tag to start with: it must be accepted now, at this station (access lists included). */

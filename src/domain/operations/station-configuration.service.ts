@@ -1,9 +1,9 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { Visibility } from '../accounts/viewer.js';
-import type { Actor } from '../caller.js';
+import type { Caller } from '../caller.js';
 import { parseInput } from '../input.js';
-import { StationSchema } from '../stations/station.entity.js';
+import type { StationRef, StationRepository } from '../stations/station.repository.js';
+import { operatesStation } from '../stations/station-scope.js';
 import type { CommandRunner } from './command-runner.js';
 import type { ConfigurationKeyReport, ResultOf } from './command.types.js';
 import { ConfigurationKeySchema, type ConfigurationKey } from './configuration-key.entity.js';
@@ -19,6 +19,7 @@ export class StationConfigurationService {
   constructor(
     private readonly orm: MikroORM,
     private readonly runner: CommandRunner,
+    private readonly stations: StationRepository,
   ) {}
 
   /**
@@ -26,14 +27,13 @@ export class StationConfigurationService {
    * all of them, and stored keys it no longer reports are dropped.
    */
   async fetch(
-    actor: Actor,
+    caller: Caller,
     identity: string,
     keys: string[] | null,
-    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'GET_CONFIGURATION'>> & { keys: ConfigurationKeyView[] }> {
     const wanted = parseInput(fetchInput, keys, (m) => invalidCommand(m, 'keys')) ?? [];
-    const station = await this.runner.target(identity, visibility);
-    const outcome = await this.runner.run(actor, station, { kind: 'GET_CONFIGURATION', keys: wanted });
+    const station = await this.stations.requireOperated(identity, caller.visibility);
+    const outcome = await this.runner.run(caller, station, { kind: 'GET_CONFIGURATION', keys: wanted });
     const em = this.orm.em.fork();
     await this.store(em, station.id, outcome.result.keys, wanted.length === 0);
     const reported = new Set(outcome.result.keys.map((k) => k.key));
@@ -46,18 +46,17 @@ export class StationConfigurationService {
    * REBOOT_REQUIRED answers store the new value (the latter marked as waiting for a reboot).
    */
   async change(
-    actor: Actor,
+    caller: Caller,
     identity: string,
     input: { key: string; value: string },
-    visibility: Visibility,
   ): Promise<CommandOutcome<ResultOf<'CHANGE_CONFIGURATION'>> & { key: ConfigurationKeyView | null }> {
     const { key, value } = parseInput(changeInput, input, invalidCommand);
-    const station = await this.runner.target(identity, visibility);
+    const station = await this.stations.requireOperated(identity, caller.visibility);
     const known = await this.orm.em.fork().findOne(ConfigurationKeySchema, { station: station.id, key });
     if (known?.readonly) {
       throw new OperationsError('CONFIGURATION_KEY_READ_ONLY', `${key} is read-only on station ${identity}`, { field: 'key' });
     }
-    const outcome = await this.runner.run(actor, station, { kind: 'CHANGE_CONFIGURATION', key, value });
+    const outcome = await this.runner.run(caller, station, { kind: 'CHANGE_CONFIGURATION', key, value });
     const { answer } = outcome.result;
     if (answer !== 'ACCEPTED' && answer !== 'REBOOT_REQUIRED') return { ...outcome, key: null };
 
@@ -67,13 +66,14 @@ export class StationConfigurationService {
     if (!row) row = em.create(ConfigurationKeySchema, { station: station.id, key, readonly: false, updatedAt: now });
     Object.assign(row, { value, updatedAt: now, rebootRequiredSince: answer === 'REBOOT_REQUIRED' ? now : null });
     await em.flush();
-    const lastBootAt = await this.lastBootAt(em, station.id);
+    const lastBootAt = await this.stations.lastBootAt(station.id);
     return { ...outcome, key: toKeyView(row, lastBootAt) };
   }
 
-  /** The stored keys, A-Z. */
-  async list(stationId: string): Promise<ConfigurationKeyView[]> {
-    return this.views(this.orm.em.fork(), stationId);
+  /** The stored keys, A-Z; none for a caller who does not operate the station. */
+  async list(caller: Caller, station: StationRef): Promise<ConfigurationKeyView[]> {
+    if (!operatesStation(caller.visibility, station.organisationId)) return [];
+    return this.views(this.orm.em.fork(), station.id);
   }
 
   private async store(em: EntityManager, stationId: string, reported: ConfigurationKeyReport[], complete: boolean) {
@@ -94,13 +94,8 @@ export class StationConfigurationService {
 
   private async views(em: EntityManager, stationId: string): Promise<ConfigurationKeyView[]> {
     const rows = await em.find(ConfigurationKeySchema, { station: stationId }, { orderBy: { key: 'asc' } });
-    const lastBootAt = await this.lastBootAt(em, stationId);
+    const lastBootAt = await this.stations.lastBootAt(stationId);
     return rows.map((r) => toKeyView(r, lastBootAt));
-  }
-
-  private async lastBootAt(em: EntityManager, stationId: string): Promise<Date | null> {
-    const station = await em.findOne(StationSchema, { id: stationId }, { fields: ['lastBootAt'] });
-    return station?.lastBootAt ?? null;
   }
 }
 

@@ -1,16 +1,14 @@
 import { DIAGNOSTICS_STATUSES } from '../../domain/diagnostics/diagnostics-status.js';
 import type { DiagnosticsRequestView } from '../../domain/diagnostics/diagnostics.types.js';
 import { builder } from '../builder.js';
-import { operatesStation } from '../../domain/stations/station-scope.js';
-// TODO(reshape): the services decide this; being moved out of the resolvers.
-const operates = (ctx: { visibility: import('../../domain/accounts/viewer.js').Visibility }, s: { organisationId: string | null }) => operatesStation(ctx.visibility, s.organisationId);
 import { listLimit } from '../pagination.js';
 import { MAINTENANCE_READ } from '../scopes.js';
 import { AlertRef } from './monitoring.js';
 import { StationRef } from './station.js';
 
-// Diagnostics requests are those of stations the caller operates. Reading them takes
-// monitoring:read or stations:command; asking a station for its diagnostics stations:command.
+// Diagnostics requests are those of stations the caller operates (the service decides). Reading
+// them takes monitoring:read or stations:command; asking a station for its diagnostics
+// stations:command, and the GetDiagnostics call is in the station's command history.
 
 const DiagnosticsStatusEnum = builder.enumType('DiagnosticsStatus', {
   values: DIAGNOSTICS_STATUSES,
@@ -58,10 +56,7 @@ builder.objectField(StationRef, 'diagnosticsRequests', (t) =>
     description: 'Newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
     authScopes: MAINTENANCE_READ,
-    resolve: (s, args, ctx) => {
-      const limit = listLimit(args.first, 20, 200);
-      return operates(ctx, s) ? ctx.services.diagnostics.listForStation(s.id, limit) : [];
-    },
+    resolve: (s, args, ctx) => ctx.services.diagnostics.listForStation(ctx.caller, s, listLimit(args.first, 20, 200)),
   }),
 );
 
@@ -71,7 +66,7 @@ builder.objectField(AlertRef, 'diagnosticsRequest', (t) =>
     nullable: true,
     authScopes: MAINTENANCE_READ,
     resolve: (a, _args, ctx) =>
-      a.subjectType === 'DIAGNOSTICS_REQUEST' && a.subjectId ? ctx.services.diagnostics.get(a.subjectId, ctx.visibility) : null,
+      a.subjectType === 'DIAGNOSTICS_REQUEST' && a.subjectId ? ctx.services.diagnostics.get(ctx.caller, a.subjectId) : null,
   }),
 );
 
@@ -81,7 +76,7 @@ builder.queryField('diagnosticsRequest', (t) =>
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     authScopes: MAINTENANCE_READ,
-    resolve: (_root, args, ctx) => ctx.services.diagnostics.get(String(args.id), ctx.visibility),
+    resolve: (_root, args, ctx) => ctx.services.diagnostics.get(ctx.caller, String(args.id)),
   }),
 );
 
@@ -105,7 +100,7 @@ builder.mutationField('requestDiagnostics', (t) =>
     authScopes: { permission: 'stations:command' },
     resolve: (_root, { input }, ctx) => {
       const { stationIdentity, ...rest } = input;
-      return ctx.services.diagnostics.request(stationIdentity, rest, ctx.visibility);
+      return ctx.services.diagnostics.request(ctx.caller, stationIdentity, rest);
     },
   }),
 );

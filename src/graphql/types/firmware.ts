@@ -2,8 +2,6 @@ import { FIRMWARE_JOB_STATUSES } from '../../domain/firmware/firmware-status.js'
 import { MAX_ROLLOUT_STATIONS } from '../../domain/firmware/firmware.service.js';
 import type { FirmwareFileView, FirmwareJobView, FirmwareRolloutView, RolloutCounts } from '../../domain/firmware/firmware.types.js';
 import { builder } from '../builder.js';
-// TODO(reshape): the services decide this; being moved out of the resolvers.
-const operates = (ctx: { visibility: import('../../domain/accounts/viewer.js').Visibility }, s: { organisationId: string | null }) => operatesStation(ctx.visibility, s.organisationId);
 import { listLimit, pageRequest, toConnection } from '../pagination.js';
 import { operatesStation } from '../../domain/stations/station-scope.js';
 import { MAINTENANCE_READ } from '../scopes.js';
@@ -12,8 +10,9 @@ import { AlertRef } from './monitoring.js';
 import { StationRef } from './station.js';
 
 // Firmware files belong to an organisation (an admin's own: admins only); rollouts and jobs are
-// seen by whoever operates their stations. Uploading, using files and rolling out take
-// stations:command; watching progress monitoring:read or stations:command.
+// seen by whoever operates their stations (the service decides). Uploading, using files and
+// rolling out take stations:command; watching progress monitoring:read or stations:command.
+// Each UpdateFirmware call is in its station's command history.
 
 const FirmwareJobStatusEnum = builder.enumType('FirmwareJobStatus', {
   values: FIRMWARE_JOB_STATUSES,
@@ -51,7 +50,7 @@ export const FirmwareJobRef = builder.objectRef<FirmwareJobView>('FirmwareJob').
     rollout: t.field({
       type: FirmwareRolloutRef,
       nullable: true,
-      resolve: (j, _args, ctx) => ctx.services.firmware.getRollout(j.rolloutId, ctx.visibility),
+      resolve: (j, _args, ctx) => ctx.services.firmware.getRollout(ctx.caller, j.rolloutId),
     }),
     stationIdentity: t.exposeString('stationIdentity'),
     station: t.field({ type: StationRef, nullable: true, resolve: (j) => j.stationId }),
@@ -94,19 +93,19 @@ FirmwareRolloutRef.implement({
       type: FirmwareFileRef,
       nullable: true,
       description: "Null when the file is not the caller's organisation's.",
-      resolve: (r, _args, ctx) => (r.firmwareFileId ? ctx.services.firmware.getFile(r.firmwareFileId, ctx.visibility) : null),
+      resolve: (r, _args, ctx) => (r.firmwareFileId ? ctx.services.firmware.getFile(ctx.caller, r.firmwareFileId) : null),
     }),
     externalLocation: t.exposeString('externalLocation', { nullable: true }),
     retrieveAt: t.expose('retrieveAt', { type: 'DateTime' }),
     retries: t.exposeInt('retries', { nullable: true }),
     retryInterval: t.exposeInt('retryInterval', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    counts: t.field({ type: RolloutCountsRef, resolve: (r, _args, ctx) => ctx.services.firmware.rolloutCounts(r.id, ctx.visibility) }),
+    counts: t.field({ type: RolloutCountsRef, resolve: (r, _args, ctx) => ctx.services.firmware.rolloutCounts(ctx.caller, r.id) }),
     jobs: t.field({
       type: [FirmwareJobRef],
       description: 'By station identity.',
       args: { status: t.arg({ type: [FirmwareJobStatusEnum] }) },
-      resolve: (r, args, ctx) => ctx.services.firmware.rolloutJobs(r.id, args.status, ctx.visibility),
+      resolve: (r, args, ctx) => ctx.services.firmware.rolloutJobs(ctx.caller, r.id, args.status),
     }),
   }),
 });
@@ -117,10 +116,7 @@ builder.objectField(StationRef, 'firmwareJobs', (t) =>
     description: 'Newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
     authScopes: MAINTENANCE_READ,
-    resolve: (s, args, ctx) => {
-      const limit = listLimit(args.first, 20, 200);
-      return operates(ctx, s) ? ctx.services.firmware.jobsForStation(s.id, limit) : [];
-    },
+    resolve: (s, args, ctx) => ctx.services.firmware.jobsForStation(ctx.caller, s, listLimit(args.first, 20, 200)),
   }),
 );
 
@@ -130,7 +126,7 @@ builder.objectField(AlertRef, 'firmwareJob', (t) =>
     nullable: true,
     authScopes: MAINTENANCE_READ,
     resolve: (a, _args, ctx) =>
-      a.subjectType === 'FIRMWARE_JOB' && a.subjectId ? ctx.services.firmware.getJob(a.subjectId, ctx.visibility) : null,
+      a.subjectType === 'FIRMWARE_JOB' && a.subjectId ? ctx.services.firmware.getJob(ctx.caller, a.subjectId) : null,
   }),
 );
 
@@ -140,26 +136,26 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     authScopes: { permission: 'stations:command' },
-    resolve: (_root, args, ctx) => ctx.services.firmware.getFile(String(args.id), ctx.visibility),
+    resolve: (_root, args, ctx) => ctx.services.firmware.getFile(ctx.caller, String(args.id)),
   }),
   firmwareFiles: t.connection({
     type: FirmwareFileRef,
     description: "Newest first: the caller's organisation's (admins: all).",
     authScopes: { permission: 'stations:command' },
-    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmware.listFiles(pageRequest(args), ctx.visibility)),
+    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmware.listFiles(ctx.caller, pageRequest(args))),
   }),
   firmwareRollout: t.field({
     type: FirmwareRolloutRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     authScopes: MAINTENANCE_READ,
-    resolve: (_root, args, ctx) => ctx.services.firmware.getRollout(String(args.id), ctx.visibility),
+    resolve: (_root, args, ctx) => ctx.services.firmware.getRollout(ctx.caller, String(args.id)),
   }),
   firmwareRollouts: t.connection({
     type: FirmwareRolloutRef,
     description: 'Newest first: those with a station the caller operates.',
     authScopes: MAINTENANCE_READ,
-    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmware.listRollouts(pageRequest(args), ctx.visibility)),
+    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmware.listRollouts(ctx.caller, pageRequest(args))),
   }),
 }));
 
@@ -183,10 +179,7 @@ builder.mutationField('updateFirmware', (t) =>
     args: { input: t.arg({ type: UpdateFirmwareInput, required: true }) },
     authScopes: { permission: 'stations:command' },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.firmware.rollout(
-        { ...input, firmwareFileId: input.firmwareFileId ? String(input.firmwareFileId) : null },
-        ctx.visibility,
-      ),
+      ctx.services.firmware.rollout(ctx.caller, { ...input, firmwareFileId: input.firmwareFileId ? String(input.firmwareFileId) : null }),
   }),
 );
 
