@@ -14,7 +14,7 @@ const ENCODERS: Partial<Record<OcppProtocol, Encoder>> = {
 };
 
 /** The operations domain's way to stations: per-protocol encoding, routed delivery, failures in domain terms. */
-export function createStationLink(router: CommandRouter): StationLink {
+export function createStationLink(router: Pick<CommandRouter, 'call'>): StationLink {
   return {
     encode<K extends StationCommandKind>(protocol: string, command: CommandOf<K>) {
       const encode = ENCODERS[protocol as OcppProtocol];
