@@ -107,7 +107,7 @@ async function listen(
       // No mail here: the token reaches its owner through support staff (issuePasswordReset),
       // or, in development, the log.
       deliverPasswordReset: ({ email, token, expiresAt }) => {
-        if (config.auth.logResetTokens) log.warn('password reset token (AUTH_LOG_RESET_TOKENS is on)', { email, token, expiresAt });
+        if (config.auth.logResetTokens) log.warn('password reset token (AUTH_LOG_RESET_TOKENS is on)', { email, resetToken: token, expiresAt });
         else log.info('password reset requested; no mail delivery is configured', { email });
       },
     },
