@@ -89,7 +89,7 @@ export async function createServices({ config, log, database, events, link, call
       // No mail here: the token reaches its owner through support staff (issuePasswordReset),
       // or, in development, the log.
       deliverPasswordReset: ({ email, token, expiresAt }) => {
-        if (config.auth.logResetTokens) log.warn('password reset token (AUTH_LOG_RESET_TOKENS is on)', { email, token, expiresAt });
+        if (config.auth.logResetTokens) log.warn('password reset token (AUTH_LOG_RESET_TOKENS is on)', { email, resetToken: token, expiresAt });
         else log.info('password reset requested; no mail delivery is configured', { email });
       },
     },
