@@ -87,8 +87,8 @@ async function listen(
   tls: { cert: Buffer; key: Buffer } | null,
 ): Promise<App> {
   const audit = new AuditService(database.orm, log);
-  const monitoring = new MonitoringService(database.orm, events);
   const stationRows = new StationRepository(database.orm);
+  const monitoring = new MonitoringService(database.orm, events, stationRows);
   const stations = new StationRegistry(stationRows, audit, { autoRegister: config.ocpp.autoRegister });
   const presence = new StationPresence(stationRows, events, { nodeId: config.nodeId }, monitoring);
   const telemetry = new StationTelemetry(stationRows, events, monitoring);

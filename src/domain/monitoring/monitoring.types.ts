@@ -99,6 +99,7 @@ export interface UptimeView extends Availability {
 
 export interface FaultFilter {
   stationIdentity?: string | null;
+  stationId?: string | null;
   connectorId?: number | null;
   open?: boolean | null;
   /** Faults that were open at some time in [from, to). */
@@ -108,6 +109,7 @@ export interface FaultFilter {
 
 export interface AlertFilter {
   stationIdentity?: string | null;
+  stationId?: string | null;
   kinds?: AlertKind[] | null;
   severities?: AlertSeverity[] | null;
   from?: Date | null;
