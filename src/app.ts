@@ -93,7 +93,7 @@ async function listen(
   const presence = new StationPresence(stationRows, events, { nodeId: config.nodeId }, monitoring);
   const telemetry = new StationTelemetry(stationRows, events, monitoring);
   const chargerAuth = new ChargerAuthService(stations, audit, { allowUnsecured: config.ocpp.allowUnsecured }, log);
-  const access = new StationAccessService(database.orm, audit);
+  const access = new StationAccessService(database.orm, audit, stationRows);
   const idTokens = new IdTokenService(database.orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const reservationBook = new ReservationBook(database.orm);
