@@ -46,7 +46,7 @@ export const IdTokenRef = builder.objectRef<IdTokenView>('IdToken').implement({
     user: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (token, _args, ctx) => (token.userId ? ctx.services.users.get(token.userId, ctx.visibility) : null),
+      resolve: (token, _args, ctx) => (token.userId ? ctx.services.users.get(ctx.caller, token.userId) : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
