@@ -55,7 +55,7 @@ export const ChargingSessionRef = builder.objectRef<SessionView>('ChargingSessio
       type: IdTokenRef,
       nullable: true,
       description: 'The token the idTag matched, if it is one we know.',
-      resolve: (s, _args, ctx) => (s.idTokenId ? ctx.services.idTokens.get(s.idTokenId, ctx.visibility) : null),
+      resolve: (s) => s.idTokenId,
     }),
     authorizationStatus: t.expose('authorizationStatus', {
       type: AuthorizationStatusEnum,
