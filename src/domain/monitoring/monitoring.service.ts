@@ -234,7 +234,7 @@ export class MonitoringService implements StationObserver {
     const fault = await this.orm.em.fork().findOne(FaultSchema, { id }, { populate: ['station'] });
     if (!fault) return null;
     const view = toFaultView(fault);
-    return operatesStation(caller.visibility, view.organisationId) ? view : null;
+    return operates(caller, view) ? view : null;
   }
 
   async faults(caller: Caller, page: PageRequest, filter: FaultFilter): Promise<Page<FaultView>> {
@@ -258,14 +258,8 @@ export class MonitoringService implements StationObserver {
   }
 
   /** A station's faults; none when the caller does not operate it. */
-  async faultsOf(
-    caller: Caller,
-    station: StationRef,
-    page: PageRequest,
-    filter: Omit<FaultFilter, 'stationIdentity' | 'stationId'>,
-  ): Promise<Page<FaultView>> {
-    if (!operatesStation(caller.visibility, station.organisationId)) return NO_PAGE;
-    return this.faults(caller, page, { ...filter, stationId: station.id });
+  async faultsOf(caller: Caller, station: StationRef, page: PageRequest, filter: OneStation<FaultFilter>): Promise<Page<FaultView>> {
+    return operates(caller, station) ? this.faults(caller, page, { ...filter, stationId: station.id }) : NO_PAGE;
   }
 
   async alerts(caller: Caller, page: PageRequest, filter: AlertFilter): Promise<Page<AlertView>> {
@@ -288,14 +282,8 @@ export class MonitoringService implements StationObserver {
   }
 
   /** A station's alerts; none when the caller does not operate it. */
-  async alertsOf(
-    caller: Caller,
-    station: StationRef,
-    page: PageRequest,
-    filter: Omit<AlertFilter, 'stationIdentity' | 'stationId'>,
-  ): Promise<Page<AlertView>> {
-    if (!operatesStation(caller.visibility, station.organisationId)) return NO_PAGE;
-    return this.alerts(caller, page, { ...filter, stationId: station.id });
+  async alertsOf(caller: Caller, station: StationRef, page: PageRequest, filter: OneStation<AlertFilter>): Promise<Page<AlertView>> {
+    return operates(caller, station) ? this.alerts(caller, page, { ...filter, stationId: station.id }) : NO_PAGE;
   }
 
   connectionHistory(caller: Caller, station: StationRef, range: HistoryRange): Promise<ConnectionEventView[]> {
@@ -332,3 +320,8 @@ function cursorOf(after: string): [Date, string] {
 }
 
 const NO_PAGE: Page<never> = { items: [], hasNextPage: false };
+
+// A filter of one station's rows: the station is given apart.
+type OneStation<F> = Omit<F, 'stationIdentity' | 'stationId'>;
+
+const operates = (caller: Caller, station: { organisationId: string | null }) => operatesStation(caller.visibility, station.organisationId);

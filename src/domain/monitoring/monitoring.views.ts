@@ -5,7 +5,7 @@ import type { ConnectorErrorCode, ConnectorStatus } from '../stations/station.ty
 import { isoOrNull } from '../timestamps.js';
 import type { Alert } from './alert.entity.js';
 import type { Fault } from './fault.entity.js';
-import type { AlertView, ConnectionEventView, FaultView, StatusEventView } from './monitoring.types.js';
+import type { AlertView, ConnectionEventView, FaultView, ReportedStatusView, StatusEventView } from './monitoring.types.js';
 import type { StationConnectionEvent } from './station-connection-event.entity.js';
 
 // Rows of monitoring as the edges and events see them.
@@ -18,11 +18,7 @@ export function toFaultView(f: Fault): FaultView {
     stationIdentity: f.station.identity,
     organisationId: refId(f.station.organisation),
     connectorId: f.connectorId,
-    status: f.status as ConnectorStatus,
-    errorCode: f.errorCode as ConnectorErrorCode,
-    info: f.info ?? null,
-    vendorId: f.vendorId ?? null,
-    vendorErrorCode: f.vendorErrorCode ?? null,
+    ...reportedStatus(f),
     open: f.open,
     openedAt: f.openedAt.toISOString(),
     closedAt: isoOrNull(f.closedAt),
@@ -53,13 +49,19 @@ export function toConnectionEventView(r: StationConnectionEvent): ConnectionEven
 export function toStatusEventView(r: ConnectorStatusEvent): StatusEventView {
   return {
     connectorId: r.connectorId,
+    ...reportedStatus(r),
+    occurredAt: r.occurredAt.toISOString(),
+    receivedAt: r.receivedAt.toISOString(),
+    applied: r.applied,
+  };
+}
+
+function reportedStatus(r: Pick<Fault, 'status' | 'errorCode' | 'info' | 'vendorId' | 'vendorErrorCode'>): ReportedStatusView {
+  return {
     status: r.status as ConnectorStatus,
     errorCode: r.errorCode as ConnectorErrorCode,
     info: r.info ?? null,
     vendorId: r.vendorId ?? null,
     vendorErrorCode: r.vendorErrorCode ?? null,
-    occurredAt: r.occurredAt.toISOString(),
-    receivedAt: r.receivedAt.toISOString(),
-    applied: r.applied,
   };
 }
