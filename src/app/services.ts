@@ -64,13 +64,13 @@ export interface Services {
 export async function createServices({ config, log, database, events, link, caller, publicUrl }: ServiceDeps): Promise<Services> {
   const { orm } = database;
   const audit = new AuditService(orm, log);
-  const monitoring = new MonitoringService(orm, events);
   const stationRows = new StationRepository(orm);
+  const monitoring = new MonitoringService(orm, events, stationRows);
   const stations = new StationRegistry(stationRows, audit, { autoRegister: config.ocpp.autoRegister });
   const presence = new StationPresence(stationRows, events, { nodeId: config.nodeId }, monitoring);
   const telemetry = new StationTelemetry(stationRows, events, monitoring);
   const chargerAuth = new ChargerAuthService(stations, audit, { allowUnsecured: config.ocpp.allowUnsecured }, log);
-  const access = new StationAccessService(orm, audit);
+  const access = new StationAccessService(orm, audit, stationRows);
   const idTokens = new IdTokenService(orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const reservationBook = new ReservationBook(orm);
