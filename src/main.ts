@@ -1,6 +1,6 @@
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, flushLogs } from './logger.js';
 
 // Composition root: read the environment once, start, and stop cleanly on a signal.
 let config;
@@ -14,6 +14,11 @@ try {
   throw err;
 }
 const log = createLogger(config.logLevel);
+// Log lines are written asynchronously: what is still buffered goes out before the process does.
+const exit = (code: number): never => {
+  flushLogs();
+  process.exit(code);
+};
 const app = await startApp(config, log).catch((err) => {
   // A setting that only fails once used (an unreadable TLS file) reads like any other bad setting.
   if (err instanceof ConfigError) {
@@ -21,7 +26,7 @@ const app = await startApp(config, log).catch((err) => {
     process.exit(2);
   }
   log.error('failed to start', { err });
-  process.exit(1);
+  return exit(1);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -30,13 +35,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.removeAllListeners(signal);
   process.once(signal, () => {
     log.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 15_000);
+    const force = setTimeout(() => exit(1), 15_000);
     force.unref();
     app.stop().then(
-      () => process.exit(0),
+      () => exit(0), // app.stop() has logged 'stopped'
       (err) => {
         log.error('unclean shutdown', { err });
-        process.exit(1);
+        exit(1);
       },
     );
   });

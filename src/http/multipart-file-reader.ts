@@ -1,18 +1,22 @@
-// A streaming reader for a multipart/form-data body that carries one file (RFC 7578), the way
-// chargers and `curl -F file=@diag.zip` upload. Other form fields are skipped; the file's bytes
-// are never held in memory as a whole.
+// Reads the one file of a multipart/form-data body (RFC 7578), the way chargers and
+// `curl -F file=@diag.zip` upload. Parsing is busboy's; this module decides what the file is,
+// bounds everything that is not the file, and turns busboy's errors into MultipartErrors.
+// Other form fields are skipped; the file's bytes are streamed, never held in memory as a whole.
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
 import type { IncomingFile } from '../files/file-store.js';
 
 export class MultipartError extends Error {
   override readonly name = 'MultipartError';
 }
 
-const CRLF = Buffer.from('\r\n');
-const DASHES = Buffer.from('--');
-const HEADER_END = Buffer.from('\r\n\r\n');
-const MAX_HEADER_BYTES = 16 * 1024;
 const MAX_FIELD_BYTES = 64 * 1024;
 const MAX_PREAMBLE_BYTES = 64 * 1024;
+const MAX_HEADER_BYTES = 16 * 1024;
+// busboy reads a field past its size limit to the next boundary, and a preamble to the first:
+// this many bytes with no part starting or ending is a body that is not a form worth reading.
+const MAX_BYTES_BETWEEN_PARTS = MAX_PREAMBLE_BYTES + MAX_HEADER_BYTES + MAX_FIELD_BYTES;
+const STALL_CHECK_MS = 1000;
 
 /** The boundary of a multipart/form-data Content-Type, or null when it is not one. */
 export function multipartBoundary(contentType: string | undefined): string | null {
@@ -24,67 +28,207 @@ export function multipartBoundary(contentType: string | undefined): string | nul
 
 /**
  * Resolves once the file part's headers are read. A part is the file when it has a filename
- * parameter, or is named "file". Reading `content` to its end also checks the rest of the body:
+ * parameter or is application/octet-stream (busboy's rule), or is a field named "file" (read as
+ * UTF-8 text, at most 64 KiB). Reading `content` to its end also checks the rest of the body:
  * a second file or a body cut short makes it throw, so a caller storing it can discard it.
+ * A caller that stops reading `content` early stops the parser; `body` is left as it is.
  */
-export async function readMultipartFile(body: AsyncIterable<Buffer>, boundary: string): Promise<IncomingFile> {
-  const reader = new ChunkReader(body[Symbol.asyncIterator]());
-  const delimiter = Buffer.from(`\r\n--${boundary}`);
-  // The first boundary may open the body without a CRLF before it.
-  reader.unshift(CRLF);
-  await reader.skipUntil(delimiter, MAX_PREAMBLE_BYTES, 'the body has no multipart boundary');
+export function readMultipartFile(body: AsyncIterable<Buffer>, boundary: string): Promise<IncomingFile> {
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { 'content-type': `multipart/form-data; boundary="${boundary.replace(/["\\]/g, '\\$&')}"` },
+      // Browsers and curl send file names as raw UTF-8.
+      defParamCharset: 'utf8',
+      limits: { files: 1, fieldSize: MAX_FIELD_BYTES },
+    });
+  } catch {
+    return Promise.reject(new MultipartError('multipart/form-data needs a boundary'));
+  }
 
-  for (;;) {
-    const part = await nextPart(reader);
-    if (!part) throw new MultipartError('the form has no file');
-    if (!part.isFile) {
-      await reader.skipUntil(delimiter, MAX_FIELD_BYTES, 'a form field is too large or not terminated');
-      continue;
+  // Not the iterator of a for-await: leaving that early would destroy `body` (the request),
+  // and the caller still has to answer on it.
+  const source = body[Symbol.asyncIterator]();
+  let problem: Error | null = null;
+  let closed = false;
+  let taken = false; // a part was taken as the file
+  let sawBoundary = false; // told by a look at the bytes before the first part
+  let lookBehind = Buffer.alloc(0);
+  const dashBoundary = Buffer.from(`--${boundary}`);
+  let file: Readable | null = null; // the file part, once there is one
+  let inFile = false; // busboy is writing the file part
+  let bytesSincePart = 0;
+  // Whoever waits for bytes from busboy: the caller for the file's headers, then for its content.
+  let waiting = true;
+  let progress = 0;
+
+  let resolveFile!: (file: IncomingFile) => void;
+  let rejectFile!: (error: Error) => void;
+  const header = new Promise<IncomingFile>((resolve, reject) => {
+    resolveFile = resolve;
+    rejectFile = reject;
+  });
+  let settle!: () => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    settle = () => (problem ? reject(problem) : resolve());
+  });
+  finished.catch(() => {}); // read by whoever reads the file to its end, if anyone does
+
+  const fail = (error: Error): Error => {
+    if (!problem) {
+      problem = error;
+      rejectFile(error);
+      parser.destroy(error);
     }
-    return {
-      fileName: part.fileName,
-      contentType: part.contentType,
-      content: (async function* () {
-        yield* reader.streamUntil(delimiter);
-        // The rest of the form: fields are fine, a second file is not.
-        for (let next = await nextPart(reader); next; next = await nextPart(reader)) {
-          if (next.isFile) throw new MultipartError('only one file per upload');
-          await reader.skipUntil(delimiter, MAX_FIELD_BYTES, 'a form field is too large or not terminated');
-        }
-      })(),
-    };
-  }
-}
-
-interface PartHeaders {
-  isFile: boolean;
-  fileName: string | null;
-  contentType: string | null;
-}
-
-// After a delimiter: "--" closes the form, otherwise a line end and the part's headers follow.
-async function nextPart(reader: ChunkReader): Promise<PartHeaders | null> {
-  // The close delimiter may end the body without a line end; anything after it is epilogue.
-  if (await reader.startsWith(DASHES)) return null;
-  const padding = await reader.readUntil(CRLF, 256, 'the body ends after a boundary');
-  if (padding.toString('latin1').trim() !== '') throw new MultipartError('unexpected characters after a boundary');
-  const raw = (await reader.startsWith(CRLF)) ? (reader.skip(CRLF.length), '') : (await reader.readUntil(HEADER_END, MAX_HEADER_BYTES, 'part headers are too large or not terminated')).toString('utf8');
-  const headers = new Map<string, string>();
-  for (const headerLine of raw.split('\r\n')) {
-    const colon = headerLine.indexOf(':');
-    if (colon > 0) headers.set(headerLine.slice(0, colon).trim().toLowerCase(), headerLine.slice(colon + 1).trim());
-  }
-  const disposition = parameters(headers.get('content-disposition') ?? '');
-  const fileName = disposition['filename*'] !== undefined ? decodeExtended(disposition['filename*']) : (disposition.filename ?? null);
-  return {
-    isFile: fileName !== null || disposition.name === 'file',
-    fileName: fileName ? baseName(fileName) : null,
-    contentType: headers.get('content-type') ?? null,
+    return problem;
   };
+
+  // Busboy's messages, in the words callers of this module have always seen.
+  const multipartError = (error: Error, insideFile: boolean): MultipartError => {
+    if (error instanceof MultipartError) return error;
+    if (/^Unexpected end of (form|file)/.test(error.message)) {
+      if (insideFile) return new MultipartError('the body ended inside the file');
+      return new MultipartError(sawBoundary ? 'the body ended before the form was closed' : 'the body has no multipart boundary');
+    }
+    if (error.message === 'Malformed part header') return new MultipartError('part headers are too large or not terminated');
+    return new MultipartError(`malformed multipart body: ${error.message}`);
+  };
+
+  async function* content(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    const chunks = stream[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        waiting = true;
+        const next = await chunks.next();
+        waiting = false;
+        progress++;
+        if (next.done) break;
+        yield next.value;
+      }
+      // The rest of the form: fields are fine, a second file is not.
+      waiting = true;
+      await finished;
+    } catch (error) {
+      throw problem ?? fail(multipartError(error as Error, true));
+    } finally {
+      waiting = false;
+      // The caller stopped early (the file is too large, say): the parser is let go.
+      if (!closed) fail(new MultipartError('the file was not read to its end'));
+    }
+  }
+
+  parser.on('file', (_name, stream, info) => {
+    progress++;
+    sawBoundary = true;
+    bytesSincePart = 0;
+    if (taken) {
+      stream.resume();
+      fail(new MultipartError('only one file per upload'));
+      return;
+    }
+    taken = true;
+    file = stream;
+    inFile = true;
+    const done = () => {
+      inFile = false;
+      bytesSincePart = 0;
+    };
+    stream.once('end', done).once('close', done);
+    waiting = false;
+    resolveFile({ fileName: info.filename || null, contentType: info.mimeType ?? null, content: content(stream) });
+  });
+  parser.on('field', (name, value, info) => {
+    progress++;
+    sawBoundary = true;
+    bytesSincePart = 0;
+    if (info.valueTruncated) {
+      fail(new MultipartError('a form field is too large or not terminated'));
+    } else if (name === 'file') {
+      if (taken) {
+        fail(new MultipartError('only one file per upload'));
+        return;
+      }
+      taken = true;
+      waiting = false;
+      const bytes = Buffer.from(value, 'utf8');
+      resolveFile({ fileName: null, contentType: info.mimeType ?? null, content: content(bufferStream(bytes)) });
+    }
+  });
+  parser.on('filesLimit', () => fail(new MultipartError('only one file per upload')));
+  parser.on('error', (error: Error) => fail(multipartError(error, file !== null && file.errored === error)));
+  parser.on('close', () => {
+    closed = true;
+    if (!taken) fail(new MultipartError('the form has no file'));
+    settle();
+  });
+
+  // Some bodies a conforming sender never sends (a delimiter right where a part's headers end)
+  // make busboy stop taking bytes without an error. Once both sides wait on each other and
+  // nothing moves for a while, the body is refused instead of holding the request forever.
+  const stalled = async (wait: Promise<void>) => {
+    let seen = -1;
+    const watchdog = setInterval(() => {
+      if (waiting && progress === seen) fail(new MultipartError('malformed multipart body'));
+      seen = progress;
+    }, STALL_CHECK_MS);
+    watchdog.unref();
+    try {
+      await wait;
+    } finally {
+      clearInterval(watchdog);
+    }
+  };
+
+  // Feeds the parser at the pace it takes the bytes (it waits while the file is not read).
+  void (async () => {
+    try {
+      while (!problem && !closed) {
+        const next = await source.next();
+        if (problem || closed) return;
+        if (next.done) break;
+        const chunk: Buffer = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+        if (!inFile) bytesSincePart += chunk.length;
+        if (!sawBoundary) {
+          const seen = Buffer.concat([lookBehind, chunk]);
+          sawBoundary = seen.includes(dashBoundary);
+          lookBehind = seen.subarray(Math.max(0, seen.length - dashBoundary.length + 1));
+        }
+        const more = parser.write(chunk);
+        if (!inFile && bytesSincePart > MAX_BYTES_BETWEEN_PARTS && !closed) {
+          fail(new MultipartError(sawBoundary ? 'a form field is too large or not terminated' : 'the body has no multipart boundary'));
+        }
+        if (!problem && !more) await stalled(drained(parser));
+      }
+      if (problem || closed) return;
+      const close = new Promise<void>((resolve) => parser.once('close', resolve));
+      parser.end();
+      await stalled(close);
+    } catch (error) {
+      fail(error as Error); // the request itself failed (aborted): passed on as it is
+    }
+  })();
+
+  return header;
 }
 
-// `a=1; b="x; y"` -> { a: '1', b: 'x; y' }; names lower-cased. Only \" is unescaped: senders
-// put Windows paths in filename without escaping their backslashes.
+const drained = (stream: NodeJS.WritableStream & { destroyed: boolean }) =>
+  new Promise<void>((resolve) => {
+    if (stream.destroyed) return resolve();
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+
+// A field taken as the file, as the stream a file part would be.
+async function* bufferStream(bytes: Buffer): AsyncGenerator<Buffer> {
+  if (bytes.length) yield bytes;
+}
+
+// `a=1; b="x; y"` -> { a: '1', b: 'x; y' }; names lower-cased.
 function parameters(header: string): Record<string, string> {
   const out: Record<string, string> = {};
   const pattern = /;\s*([^=;\s]+)\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]*)/g;
@@ -92,87 +236,4 @@ function parameters(header: string): Record<string, string> {
     out[m[1].toLowerCase()] = m[3] !== undefined ? m[3].replace(/\\"/g, '"') : m[2].trim();
   }
   return out;
-}
-
-// RFC 5987: UTF-8''file%20name.txt
-function decodeExtended(value: string): string | null {
-  const match = /^[^']*'[^']*'(.*)$/.exec(value);
-  try {
-    return decodeURIComponent(match ? match[1] : value);
-  } catch {
-    return null;
-  }
-}
-
-// Some clients send the full client-side path (C:\logs\diag.zip).
-const baseName = (name: string) => name.split(/[\\/]/).pop() ?? name;
-
-/** Pulls chunks on demand and keeps only what has not been consumed yet. */
-class ChunkReader {
-  private buffer: Buffer = Buffer.alloc(0);
-  private ended = false;
-
-  constructor(private readonly source: AsyncIterator<Buffer>) {}
-
-  unshift(bytes: Buffer): void {
-    this.buffer = Buffer.concat([bytes, this.buffer]);
-  }
-
-  skip(n: number): void {
-    this.buffer = this.buffer.subarray(n);
-  }
-
-  async startsWith(bytes: Buffer): Promise<boolean> {
-    while (this.buffer.length < bytes.length && (await this.pull()));
-    return this.buffer.subarray(0, bytes.length).equals(bytes);
-  }
-
-  /** The bytes before `delimiter` (which is consumed); at most `limit` of them. */
-  async readUntil(delimiter: Buffer, limit: number, problem: string): Promise<Buffer> {
-    for (let from = 0; ; ) {
-      const at = this.buffer.indexOf(delimiter, from);
-      if (at >= 0) {
-        const before = this.buffer.subarray(0, at);
-        this.buffer = this.buffer.subarray(at + delimiter.length);
-        return before;
-      }
-      if (this.buffer.length > limit + delimiter.length) throw new MultipartError(problem);
-      from = Math.max(0, this.buffer.length - delimiter.length + 1);
-      if (!(await this.pull())) throw new MultipartError(problem);
-    }
-  }
-
-  async skipUntil(delimiter: Buffer, limit: number, problem: string): Promise<void> {
-    await this.readUntil(delimiter, limit, problem);
-  }
-
-  /** Yields the bytes before `delimiter` as they arrive, holding back only what could start it. */
-  async *streamUntil(delimiter: Buffer): AsyncGenerator<Buffer> {
-    for (;;) {
-      const at = this.buffer.indexOf(delimiter);
-      if (at >= 0) {
-        if (at > 0) yield this.buffer.subarray(0, at);
-        this.buffer = this.buffer.subarray(at + delimiter.length);
-        return;
-      }
-      const safe = this.buffer.length - (delimiter.length - 1);
-      if (safe > 0) {
-        yield this.buffer.subarray(0, safe);
-        this.buffer = this.buffer.subarray(safe);
-      }
-      if (!(await this.pull())) throw new MultipartError('the body ended inside the file');
-    }
-  }
-
-  private async pull(): Promise<boolean> {
-    if (this.ended) return false;
-    const next = await this.source.next();
-    if (next.done) {
-      this.ended = true;
-      return false;
-    }
-    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    return true;
-  }
 }

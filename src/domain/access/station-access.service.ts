@@ -1,17 +1,20 @@
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { seesOrganisation, type Visibility } from '../accounts/viewer.js';
+import { refId } from '../../db/ref.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { auditedBy, type Caller } from '../caller.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
 import { OrganisationSchema } from '../organisations/organisation.entity.js';
-import { StationError } from '../stations/station.errors.js';
-import { StationSchema, type Station } from '../stations/station.entity.js';
+import type { Station } from '../stations/station.entity.js';
+import type { StationRepository } from '../stations/station.repository.js';
+import { operatesStation } from '../stations/station-scope.js';
 import { IdTokenSchema } from '../users/id-token.entity.js';
-import { tokenLookupKey, toIdTokenView, type IdTokenView, type StationAccessRules, type TokenHolder } from '../users/id-token.service.js';
+import type { StationAccessRules, TokenHolder } from '../users/id-token-authorization.js';
+import { tokenLookupKey } from '../users/id-token-value.js';
+import { toIdTokenView, type IdTokenView } from '../users/id-token.views.js';
 import { UserSchema } from '../users/user.entity.js';
 import { AccessError } from './access.errors.js';
-import { auditedBy, type Caller } from '../caller.js';
 import { StationAccessGrantSchema, type AccessGrantKind, type StationAccessGrant } from './station-access-grant.entity.js';
 
 export const STATION_ACCESS_MODES = ['PUBLIC', 'RESTRICTED'] as const;
@@ -71,6 +74,7 @@ export class StationAccessService implements StationAccessRules {
   constructor(
     private readonly orm: MikroORM,
     private readonly audit: AuditService,
+    private readonly stations: StationRepository,
   ) {}
 
   async allows(stationId: string, holder: TokenHolder): Promise<boolean> {
@@ -97,20 +101,21 @@ export class StationAccessService implements StationAccessRules {
     return tokens.map(toIdTokenView);
   }
 
-  async view(visibility: Visibility, identity: string): Promise<StationAccessView> {
+  // A station the caller does not operate does not exist for them (STATION_NOT_FOUND).
+  async view(caller: Caller, identity: string): Promise<StationAccessView> {
     const em = this.orm.em.fork();
-    const station = await this.visibleStation(em, visibility, identity);
+    const station = await this.stations.requireEntity(em, identity, caller.visibility);
     return this.toView(em, station);
   }
 
-  async grants(visibility: Visibility, identity: string): Promise<StationAccessGrantView[]> {
-    return (await this.view(visibility, identity)).grants;
+  async grants(caller: Caller, identity: string): Promise<StationAccessGrantView[]> {
+    return (await this.view(caller, identity)).grants;
   }
 
   async setMode(caller: Caller, identity: string, mode: StationAccessMode): Promise<StationAccessView> {
     const to = parseInput(z.enum(STATION_ACCESS_MODES), mode, (m) => invalidAccess(m, 'mode'));
     const em = this.orm.em.fork();
-    const station = await this.visibleStation(em, caller.visibility, identity);
+    const station = await this.stations.requireEntity(em, identity, caller.visibility);
     const from = station.accessMode;
     if (from !== to) {
       station.accessMode = to;
@@ -118,7 +123,7 @@ export class StationAccessService implements StationAccessRules {
       await this.audit.record('STATION_ACCESS_CHANGED', {
         ...auditedBy(caller),
         subject: identity,
-        organisationId: idOf(station.organisation),
+        organisationId: refId(station.organisation),
         details: { accessMode: { from, to } },
       });
     }
@@ -129,7 +134,7 @@ export class StationAccessService implements StationAccessRules {
   async grant(caller: Caller, identity: string, input: GrantStationAccessInput): Promise<StationAccessGrantView> {
     const data = parseInput(grantInput, input, invalidAccess);
     const em = this.orm.em.fork();
-    const station = await this.visibleStation(em, caller.visibility, identity);
+    const station = await this.stations.requireEntity(em, identity, caller.visibility);
     let kind: AccessGrantKind;
     let subject: string;
     if (data.userId) {
@@ -165,7 +170,7 @@ export class StationAccessService implements StationAccessRules {
     await this.audit.record('STATION_ACCESS_CHANGED', {
       ...auditedBy(caller),
       subject: identity,
-      organisationId: idOf(station.organisation),
+      organisationId: refId(station.organisation),
       details: { granted: { kind, subject: grant.parentIdTag ?? subject } },
     });
     return toGrantView(grant, station);
@@ -175,7 +180,7 @@ export class StationAccessService implements StationAccessRules {
     const em = this.orm.em.fork();
     const grant = isUuid(grantId) ? await em.findOne(StationAccessGrantSchema, { id: grantId }, { populate: ['station'] }) : null;
     const station = grant?.station as Station | undefined;
-    if (!grant || !station || !seesOrganisation(caller.visibility, idOf(station.organisation))) {
+    if (!grant || !station || !operatesStation(caller.visibility, refId(station.organisation))) {
       throw new AccessError('ACCESS_GRANT_NOT_FOUND', `no station access grant with id ${grantId}`);
     }
     const view = toGrantView(grant, station);
@@ -184,19 +189,10 @@ export class StationAccessService implements StationAccessRules {
     await this.audit.record('STATION_ACCESS_CHANGED', {
       ...auditedBy(caller),
       subject: station.identity,
-      organisationId: idOf(station.organisation),
+      organisationId: refId(station.organisation),
       details: { revoked: { kind: view.kind, subject: view.parentIdTag ?? view.userId ?? view.organisationId } },
     });
     return view;
-  }
-
-  // A station the caller does not manage does not exist for them.
-  private async visibleStation(em: EntityManager, visibility: Visibility, identity: string): Promise<Station> {
-    const station = await em.findOne(StationSchema, { identity });
-    if (!station || !seesOrganisation(visibility, idOf(station.organisation))) {
-      throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
-    }
-    return station;
   }
 
   private async toView(em: EntityManager, station: Station): Promise<StationAccessView> {
@@ -219,15 +215,11 @@ function toGrantView(g: StationAccessGrant, station: Station): StationAccessGran
     stationId: station.id,
     stationIdentity: station.identity,
     kind: g.kind,
-    userId: idOf(g.user),
-    organisationId: idOf(g.organisation),
+    userId: refId(g.user),
+    organisationId: refId(g.organisation),
     parentIdTag: g.parentIdTag ?? null,
     createdBy: g.createdBy ?? null,
     createdAt: g.createdAt.toISOString(),
   };
 }
 
-function idOf(ref: unknown): string | null {
-  if (!ref) return null;
-  return typeof ref === 'string' ? ref : (ref as { id: string }).id;
-}

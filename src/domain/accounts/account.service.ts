@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { refId, requiredRefId } from '../../db/ref.js';
 import type { Logger } from '../../logger.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { auditedBy, type Caller } from '../caller.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
 import { hashPassword, verifyNothing, verifyPassword } from '../password-hashing.js';
@@ -156,7 +158,7 @@ export class AccountService {
     const row = await em.findOne(RefreshTokenSchema, { tokenHash: hashToken(token) });
     if (!row) return;
     await em.nativeUpdate(RefreshTokenSchema, { familyId: row.familyId, revokedAt: null }, { revokedAt: new Date() });
-    const userId = idOf(row.user);
+    const userId = requiredRefId(row.user);
     await this.audit.record('LOGGED_OUT', { actorUserId: userId, remoteAddress: meta.remoteAddress });
   }
 
@@ -213,14 +215,13 @@ export class AccountService {
   }
 
   /** For support staff: a reset token for a user, handed over out of band. */
-  async issuePasswordReset(userId: string, actor: Viewer): Promise<{ token: string; expiresAt: Date }> {
+  async issuePasswordReset(caller: Caller, userId: string): Promise<{ token: string; expiresAt: Date }> {
     const em = this.orm.em.fork();
     const user = isUuid(userId) ? await em.findOne(UserSchema, { id: userId }) : null;
     if (!user) throw new AccountsError('INVALID_ACCOUNT_INPUT', `no user with id ${userId}`, { field: 'userId' });
     const reset = await this.createReset(em, user);
     await this.audit.record('PASSWORD_RESET_REQUESTED', {
-      actorUserId: actor.kind === 'user' ? actor.userId : null,
-      actorLabel: actor.label,
+      ...auditedBy(caller),
       subject: user.email,
       details: { forUserId: user.id, issuedBySupport: true },
     });
@@ -242,7 +243,7 @@ export class AccountService {
     // Single use, even against two requests racing with the same token.
     const claimed = await em.nativeUpdate(PasswordResetSchema, { id: row.id, usedAt: null }, { usedAt: now });
     if (claimed !== 1) throw new AccountsError('INVALID_RESET_TOKEN', 'the reset token is not valid or has expired');
-    const userId = idOf(row.user);
+    const userId = requiredRefId(row.user);
     await em.nativeUpdate(UserSchema, { id: userId }, { passwordHash: await hashPassword(next) });
     // Any other outstanding reset of this account dies with this one.
     await em.nativeUpdate(PasswordResetSchema, { user: userId, usedAt: null }, { usedAt: now });
@@ -341,11 +342,4 @@ export class AccountService {
   }
 }
 
-function idOf(ref: unknown): string {
-  return typeof ref === 'string' ? ref : (ref as { id: string }).id;
-}
-
-function orgIdOf(user: User | null | undefined): string | null {
-  const org = user?.organisation as unknown as { id: string } | string | null | undefined;
-  return org ? (typeof org === 'string' ? org : org.id) : null;
-}
+const orgIdOf = (user: User | null | undefined): string | null => refId(user?.organisation);

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { refId, requiredRefId } from '../../db/ref.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { auditedBy, type Caller } from '../caller.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
 import { OrganisationSchema } from '../organisations/organisation.entity.js';
 import { hashToken, newSecretToken, tokenMatches } from '../secret-token.js';
+import { isoOrNull } from '../timestamps.js';
 import { ApiKeySchema, type ApiKey } from './api-key.entity.js';
 import { AccountsError } from './accounts.errors.js';
 import { API_KEY_SCOPES, type ApiKeyScope } from './permissions.js';
-import type { Viewer, Visibility } from './viewer.js';
+import type { Viewer } from './viewer.js';
 
 export interface ApiKeyView {
   id: string;
@@ -49,11 +52,13 @@ export class ApiKeyService {
   ) {}
 
   /** Creates a key; `key` is returned here and nowhere else. */
-  async create(input: CreateApiKeyInput, creator: Viewer): Promise<{ key: string; apiKey: ApiKeyView }> {
+  async create(caller: Caller, input: CreateApiKeyInput): Promise<{ key: string; apiKey: ApiKeyView }> {
     // Keys are made by people; nobody hands out more than a person of that organisation has.
-    if (creator.kind === 'apiKey') throw new AccountsError('FORBIDDEN', 'API keys cannot create API keys');
+    if (caller.actor.apiKeyId) throw new AccountsError('FORBIDDEN', 'API keys cannot create API keys');
     const data = parseInput(createInput, input, invalid);
-    const organisationId = creator.kind === 'user' && creator.role === 'ADMIN' ? data.organisationId : creator.organisationId;
+    const { visibility } = caller;
+    const organisationId =
+      visibility.kind === 'all' ? data.organisationId : visibility.kind === 'organisation' ? visibility.organisationId : null;
     if (!organisationId) throw invalid('organisationId: an API key belongs to an organisation; name one', 'organisationId');
     if (data.expiresAt && data.expiresAt.getTime() <= Date.now()) throw invalid('expiresAt: must be in the future', 'expiresAt');
     const em = this.orm.em.fork();
@@ -69,15 +74,14 @@ export class ApiKeyService {
       secretHash: hashToken(secret.token),
       scopes: [...new Set(data.scopes)],
       organisation: organisationId,
-      createdBy: creator.userId,
+      createdBy: caller.actor.userId,
       expiresAt: data.expiresAt ?? null,
       lastUsedAt: null,
       revokedAt: null,
     });
     await em.flush();
     await this.audit.record('API_KEY_CREATED', {
-      actorUserId: creator.userId,
-      actorLabel: creator.label,
+      ...auditedBy(caller),
       subject: `vk_${prefix}`,
       organisationId,
       details: { name: data.name, scopes: row.scopes },
@@ -85,7 +89,8 @@ export class ApiKeyService {
     return { key, apiKey: toView(row) };
   }
 
-  async list(visibility: Visibility, includeRevoked = false): Promise<ApiKeyView[]> {
+  async list(caller: Caller, includeRevoked = false): Promise<ApiKeyView[]> {
+    const { visibility } = caller;
     const where: Record<string, unknown> = {};
     if (visibility.kind === 'organisation') where.organisation = visibility.organisationId;
     else if (visibility.kind !== 'all') return [];
@@ -94,19 +99,18 @@ export class ApiKeyService {
     return rows.map(toView);
   }
 
-  async revoke(id: string, visibility: Visibility, actor: Viewer): Promise<ApiKeyView> {
+  async revoke(caller: Caller, id: string): Promise<ApiKeyView> {
+    const { visibility } = caller;
     const em = this.orm.em.fork();
     const row = isUuid(id) ? await em.findOne(ApiKeySchema, { id }) : null;
-    const orgId = row ? idOf(row.organisation) : null;
+    const orgId = row ? requiredRefId(row.organisation) : null;
     const visible = row && (visibility.kind === 'all' || (visibility.kind === 'organisation' && visibility.organisationId === orgId));
     if (!row || !visible) throw new AccountsError('API_KEY_NOT_FOUND', `no API key with id ${id}`);
     if (!row.revokedAt) {
       row.revokedAt = new Date();
       await em.flush();
       await this.audit.record('API_KEY_REVOKED', {
-        actorUserId: actor.kind === 'user' ? actor.userId : null,
-        actorApiKeyId: actor.kind === 'apiKey' ? actor.apiKeyId : null,
-        actorLabel: actor.label,
+        ...auditedBy(caller),
         subject: `vk_${row.prefix}`,
         organisationId: orgId,
       });
@@ -123,7 +127,7 @@ export class ApiKeyService {
     if (!match || !row || !tokenMatches(row.secretHash, match[2]!) || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now)) {
       await this.audit.record('API_KEY_REJECTED', {
         subject: match ? `vk_${match[1]}` : 'malformed key',
-        organisationId: row ? idOf(row.organisation) : null,
+        organisationId: row ? requiredRefId(row.organisation) : null,
         remoteAddress,
       });
       return null;
@@ -135,29 +139,24 @@ export class ApiKeyService {
     return {
       kind: 'apiKey',
       apiKeyId: row.id,
-      organisationId: idOf(row.organisation),
+      organisationId: requiredRefId(row.organisation),
       scopes: row.scopes.filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s)),
       label: row.name,
     };
   }
 }
 
-function idOf(ref: unknown): string {
-  return typeof ref === 'string' ? ref : (ref as { id: string }).id;
-}
-
 function toView(k: ApiKey): ApiKeyView {
-  const createdBy = k.createdBy as unknown;
   return {
     id: k.id,
     name: k.name,
     prefix: `vk_${k.prefix}`,
     scopes: k.scopes as ApiKeyScope[],
-    organisationId: idOf(k.organisation),
-    createdByUserId: createdBy ? idOf(createdBy) : null,
+    organisationId: requiredRefId(k.organisation),
+    createdByUserId: refId(k.createdBy),
     createdAt: k.createdAt.toISOString(),
-    expiresAt: k.expiresAt?.toISOString() ?? null,
-    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-    revokedAt: k.revokedAt?.toISOString() ?? null,
+    expiresAt: isoOrNull(k.expiresAt),
+    lastUsedAt: isoOrNull(k.lastUsedAt),
+    revokedAt: isoOrNull(k.revokedAt),
   };
 }

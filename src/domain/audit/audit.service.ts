@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
+import type { Caller } from '../caller.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import { AuditEventSchema, type AuditEvent, type AuditEventKind } from './audit-event.entity.js';
 
@@ -31,8 +32,6 @@ export interface AuditFilter {
   kinds?: AuditEventKind[] | null;
   from?: Date | null;
   to?: Date | null;
-  /** Set for operators: only their organisation's events. */
-  organisationId?: string | null;
 }
 
 export class AuditService {
@@ -65,11 +64,14 @@ export class AuditService {
     }
   }
 
-  async list(page: PageRequest, filter: AuditFilter): Promise<Page<AuditEventView>> {
+  /** Newest first. Admins read every event, operators and API keys their organisation's, anyone else none. */
+  async list(caller: Caller, page: PageRequest, filter: AuditFilter): Promise<Page<AuditEventView>> {
+    const { visibility } = caller;
+    if (visibility.kind !== 'all' && visibility.kind !== 'organisation') return { items: [], hasNextPage: false };
     const em = this.orm.em.fork();
     const where: Record<string, unknown> = {};
     if (filter.kinds?.length) where.kind = { $in: filter.kinds };
-    if (filter.organisationId) where.organisationId = filter.organisationId;
+    if (visibility.kind === 'organisation') where.organisationId = visibility.organisationId;
     const at: Record<string, Date> = {};
     if (filter.from) at.$gte = filter.from;
     if (filter.to) at.$lt = filter.to;

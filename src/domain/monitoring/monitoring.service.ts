@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import type { Caller } from '../caller.js';
 import type { EventPublisher } from '../events.js';
-import type { Visibility } from '../accounts/viewer.js';
 import { isUuid } from '../ids.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
-import { ConnectorStatusEventSchema } from '../stations/connector-status-event.entity.js';
 import type { Station } from '../stations/station.entity.js';
-import { StationSchema } from '../stations/station.entity.js';
-import { StationError } from '../stations/station.errors.js';
+import type { StationRef, StationRepository } from '../stations/station.repository.js';
 import { operatedRowsWhere, operatesStation } from '../stations/station-scope.js';
 import type {
   AfterCommit,
@@ -17,13 +15,12 @@ import type {
   ConnectorStatusChange,
   StationObserver,
 } from '../stations/station-observer.js';
-import { statusColumns, type ConnectorErrorCode, type ConnectorStatus } from '../stations/station.types.js';
-import { AlertSchema, type Alert } from './alert.entity.js';
-import { computeAvailability, type StateChange } from './availability.js';
+import { statusColumns, type ConnectorErrorCode } from '../stations/station.types.js';
+import { AlertSchema } from './alert.entity.js';
 import { ExpectedRebootSchema } from './expected-reboot.entity.js';
 import { decideFault } from './fault-rule.js';
-import { FaultSchema, type Fault } from './fault.entity.js';
-import { MonitoringError } from './monitoring.errors.js';
+import { FaultSchema } from './fault.entity.js';
+import { invalidMonitoringQuery as invalid } from './monitoring.errors.js';
 import type {
   AlertFilter,
   AlertInput,
@@ -37,7 +34,9 @@ import type {
   StatusEventView,
   UptimeView,
 } from './monitoring.types.js';
+import { toAlertView, toFaultView } from './monitoring.views.js';
 import { StationConnectionEventSchema } from './station-connection-event.entity.js';
+import { StationHistoryService } from './station-history.service.js';
 
 export interface MonitoringServiceOptions {
   /** How long after a reset or a firmware install a boot still counts as expected. */
@@ -45,25 +44,26 @@ export interface MonitoringServiceOptions {
 }
 
 const DEFAULT_REBOOT_GRACE_MS = 30 * 60_000;
-// Uptime reads every event of the window; a year of a busy station is still a few thousand rows.
-const MAX_UPTIME_WINDOW_MS = 366 * 24 * 3600_000;
 
 const nothing: AfterCommit = () => {};
 
 /**
  * Connection history, faults, alerts and uptime. Connection changes, applied statuses and boots
  * arrive as a StationObserver inside the station's own unit of work; other areas raise alerts
- * with `raise` inside theirs.
+ * with `raise` inside theirs. Histories and uptime are read by StationHistoryService.
  */
 export class MonitoringService implements StationObserver {
   private readonly rebootGraceMs: number;
+  private readonly history: StationHistoryService;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly events: EventPublisher,
+    private readonly stations: StationRepository,
     options: MonitoringServiceOptions = {},
   ) {
     this.rebootGraceMs = options.rebootGraceMs ?? DEFAULT_REBOOT_GRACE_MS;
+    this.history = new StationHistoryService(orm, stations);
   }
 
   async connectionChanged(em: EntityManager, change: ConnectionChange): Promise<AfterCommit> {
@@ -223,25 +223,25 @@ export class MonitoringService implements StationObserver {
    */
   async expectReboot(identity: string, reason: RebootReason, withinMs = this.rebootGraceMs): Promise<void> {
     const em = this.orm.em.fork();
-    const station = await em.findOne(StationSchema, { identity });
-    if (!station) throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
+    const station = await this.stations.requireEntity(em, identity);
     await this.expectRebootIn(em, station, reason, withinMs);
     await em.flush();
   }
 
-  // Faults and alerts are operator data: only those of stations the viewer operates.
-  async getFault(id: string, visibility: Visibility): Promise<FaultView | null> {
+  // Faults and alerts are operator data: only those of stations the caller operates.
+  async getFault(caller: Caller, id: string): Promise<FaultView | null> {
     if (!isUuid(id)) return null;
     const fault = await this.orm.em.fork().findOne(FaultSchema, { id }, { populate: ['station'] });
     if (!fault) return null;
     const view = toFaultView(fault);
-    return operatesStation(visibility, view.organisationId) ? view : null;
+    return operates(caller, view) ? view : null;
   }
 
-  async faults(page: PageRequest, filter: FaultFilter, visibility: Visibility): Promise<Page<FaultView>> {
+  async faults(caller: Caller, page: PageRequest, filter: FaultFilter): Promise<Page<FaultView>> {
     if (filter.from && filter.to && filter.from >= filter.to) throw invalid('from must be before to', 'filter.from');
-    const where: Record<string, unknown>[] = [operatedRowsWhere(visibility)];
+    const where: Record<string, unknown>[] = [operatedRowsWhere(caller.visibility)];
     if (filter.stationIdentity) where.push({ station: { identity: filter.stationIdentity } });
+    if (filter.stationId) where.push({ station: filter.stationId });
     if (filter.connectorId !== undefined && filter.connectorId !== null) where.push({ connectorId: filter.connectorId });
     if (filter.open !== undefined && filter.open !== null) where.push({ open: filter.open });
     // Overlapping the window: opened before its end, not closed before its start.
@@ -257,10 +257,16 @@ export class MonitoringService implements StationObserver {
     return toPage(rows, page.first, toFaultView, (f) => encodeCursor([f.openedAt.toISOString(), f.id]));
   }
 
-  async alerts(page: PageRequest, filter: AlertFilter, visibility: Visibility): Promise<Page<AlertView>> {
+  /** A station's faults; none when the caller does not operate it. */
+  async faultsOf(caller: Caller, station: StationRef, page: PageRequest, filter: OneStation<FaultFilter>): Promise<Page<FaultView>> {
+    return operates(caller, station) ? this.faults(caller, page, { ...filter, stationId: station.id }) : NO_PAGE;
+  }
+
+  async alerts(caller: Caller, page: PageRequest, filter: AlertFilter): Promise<Page<AlertView>> {
     if (filter.from && filter.to && filter.from >= filter.to) throw invalid('from must be before to', 'filter.from');
-    const where: Record<string, unknown>[] = [operatedRowsWhere(visibility)];
+    const where: Record<string, unknown>[] = [operatedRowsWhere(caller.visibility)];
     if (filter.stationIdentity) where.push({ station: { identity: filter.stationIdentity } });
+    if (filter.stationId) where.push({ station: filter.stationId });
     if (filter.kinds?.length) where.push({ kind: { $in: filter.kinds } });
     if (filter.severities?.length) where.push({ severity: { $in: filter.severities } });
     if (filter.from) where.push({ at: { $gte: filter.from } });
@@ -275,94 +281,21 @@ export class MonitoringService implements StationObserver {
     return toPage(rows, page.first, (a) => toAlertView(a, a.station), (a) => encodeCursor([a.at.toISOString(), a.id]));
   }
 
-  /** Newest first. */
-  async connectionHistory(stationId: string, range: HistoryRange): Promise<ConnectionEventView[]> {
-    const rows = await this.orm.em
-      .fork()
-      .find(
-        StationConnectionEventSchema,
-        { $and: [{ station: stationId }, ...timeRange('at', range)] },
-        { orderBy: [{ at: 'desc' }, { id: 'desc' }], limit: range.limit },
-      );
-    return rows.map((r) => ({ online: r.online, reason: r.reason ?? null, at: r.at.toISOString() }));
+  /** A station's alerts; none when the caller does not operate it. */
+  async alertsOf(caller: Caller, station: StationRef, page: PageRequest, filter: OneStation<AlertFilter>): Promise<Page<AlertView>> {
+    return operates(caller, station) ? this.alerts(caller, page, { ...filter, stationId: station.id }) : NO_PAGE;
   }
 
-  /** Every status report as received, late ones included, newest (by the charger's time) first. */
-  async statusHistory(stationId: string, connectorId: number | null, range: HistoryRange): Promise<StatusEventView[]> {
-    const where: Record<string, unknown>[] = [{ station: stationId }, ...timeRange('occurredAt', range)];
-    if (connectorId !== null) where.push({ connectorId });
-    const rows = await this.orm.em
-      .fork()
-      .find(ConnectorStatusEventSchema, { $and: where }, { orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], limit: range.limit });
-    return rows.map((r) => ({
-      connectorId: r.connectorId,
-      status: r.status as ConnectorStatus,
-      errorCode: r.errorCode as ConnectorErrorCode,
-      info: r.info ?? null,
-      vendorId: r.vendorId ?? null,
-      vendorErrorCode: r.vendorErrorCode ?? null,
-      occurredAt: r.occurredAt.toISOString(),
-      receivedAt: r.receivedAt.toISOString(),
-      applied: r.applied,
-    }));
+  connectionHistory(caller: Caller, station: StationRef, range: HistoryRange): Promise<ConnectionEventView[]> {
+    return this.history.connectionHistory(caller, station, range);
   }
 
-  /**
-   * Online time of the station and serviceable time of each connector over [from, to), from the
-   * connection and status histories. A window reaching into the future is measured until now.
-   */
-  async uptime(stationId: string, from: Date, to: Date, now = new Date()): Promise<UptimeView> {
-    if (from >= to) throw invalid('from must be before to', 'from');
-    if (from >= now) throw invalid('from must be in the past', 'from');
-    if (to.getTime() - from.getTime() > MAX_UPTIME_WINDOW_MS) throw invalid('the window may span at most 366 days', 'to');
-    const end = to < now ? to : now;
-    const em = this.orm.em.fork();
+  statusHistory(caller: Caller, station: StationRef, connectorId: number | null, range: HistoryRange): Promise<StatusEventView[]> {
+    return this.history.statusHistory(caller, station, connectorId, range);
+  }
 
-    const [connectionBefore, connectionChanges, statusBefore, statusChanges] = await Promise.all([
-      em.findOne(
-        StationConnectionEventSchema,
-        { station: stationId, at: { $lt: from } },
-        { orderBy: [{ at: 'desc' }, { id: 'desc' }], fields: ['online'] },
-      ),
-      em.find(
-        StationConnectionEventSchema,
-        { station: stationId, at: { $gte: from, $lt: end } },
-        { orderBy: [{ at: 'asc' }, { id: 'asc' }], fields: ['online', 'at'] },
-      ),
-      // The status each connector was in when the window opened.
-      em.getConnection().execute<{ connector_id: number; status: ConnectorStatus }[]>(
-        `select distinct on (connector_id) connector_id, status
-           from connector_status_event
-          where station_id = ? and occurred_at < ?
-          order by connector_id, occurred_at desc, id desc`,
-        [stationId, from],
-      ),
-      em.find(
-        ConnectorStatusEventSchema,
-        { station: stationId, occurredAt: { $gte: from, $lt: end } },
-        { orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }], fields: ['connectorId', 'status', 'occurredAt'] },
-      ),
-    ]);
-
-    const connectors = new Map<number, { before: ConnectorStatus | null; changes: StateChange<ConnectorStatus>[] }>();
-    const connector = (id: number) => {
-      let entry = connectors.get(id);
-      if (!entry) connectors.set(id, (entry = { before: null, changes: [] }));
-      return entry;
-    };
-    for (const row of statusBefore) connector(row.connector_id).before = row.status;
-    for (const row of statusChanges) connector(row.connectorId).changes.push({ at: row.occurredAt, state: row.status as ConnectorStatus });
-
-    const availability = computeAvailability({
-      from,
-      to: end,
-      connection: {
-        before: connectionBefore?.online ?? null,
-        changes: connectionChanges.map((c) => ({ at: c.at, state: c.online })),
-      },
-      connectors: [...connectors].map(([connectorId, history]) => ({ connectorId, ...history })),
-    });
-    return { ...availability, from: from.toISOString(), to: end.toISOString() };
+  uptime(caller: Caller, identity: string, from: Date, to: Date, now?: Date): Promise<UptimeView> {
+    return this.history.uptime(caller, identity, from, to, now);
   }
 }
 
@@ -380,56 +313,15 @@ function compact(values: Record<string, string | null | undefined>): Record<stri
   return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
 }
 
-function timeRange(field: string, range: HistoryRange): Record<string, unknown>[] {
-  if (range.from && range.to && range.from >= range.to) throw invalid('from must be before to', 'from');
-  const out: Record<string, unknown>[] = [];
-  if (range.from) out.push({ [field]: { $gte: range.from } });
-  if (range.to) out.push({ [field]: { $lt: range.to } });
-  return out;
-}
-
 function cursorOf(after: string): [Date, string] {
   const parsed = decodeCursor(after, z.tuple([z.string().datetime(), z.string().uuid()]));
   if (!parsed) throw invalid('after is not a valid cursor', 'after');
   return [new Date(parsed[0]), parsed[1]];
 }
 
-const invalid = (message: string, field: string) => new MonitoringError('INVALID_MONITORING_QUERY', message, { field });
+const NO_PAGE: Page<never> = { items: [], hasNextPage: false };
 
-const stationIdOf = (ref: unknown): string => (typeof ref === 'string' ? ref : (ref as { id: string }).id);
-const organisationIdOf = (ref: unknown): string | null => (ref == null ? null : stationIdOf(ref));
+// A filter of one station's rows: the station is given apart.
+type OneStation<F> = Omit<F, 'stationIdentity' | 'stationId'>;
 
-export function toFaultView(f: Fault): FaultView {
-  return {
-    id: f.id,
-    stationId: stationIdOf(f.station),
-    stationIdentity: f.station.identity,
-    organisationId: organisationIdOf(f.station.organisation),
-    connectorId: f.connectorId,
-    status: f.status as ConnectorStatus,
-    errorCode: f.errorCode as ConnectorErrorCode,
-    info: f.info ?? null,
-    vendorId: f.vendorId ?? null,
-    vendorErrorCode: f.vendorErrorCode ?? null,
-    open: f.open,
-    openedAt: f.openedAt.toISOString(),
-    closedAt: f.closedAt ? f.closedAt.toISOString() : null,
-  };
-}
-
-export function toAlertView(a: Alert, station: Pick<Station, 'id' | 'identity' | 'organisation'>): AlertView {
-  return {
-    id: a.id,
-    stationId: station.id,
-    stationIdentity: station.identity,
-    organisationId: organisationIdOf(station.organisation),
-    kind: a.kind,
-    severity: a.severity,
-    connectorId: a.connectorId ?? null,
-    message: a.message,
-    details: a.details,
-    subjectType: a.subjectType ?? null,
-    subjectId: a.subjectId ?? null,
-    at: a.at.toISOString(),
-  };
-}
+const operates = (caller: Caller, station: { organisationId: string | null }) => operatesStation(caller.visibility, station.organisationId);

@@ -56,17 +56,21 @@ export interface AlertView {
   at: string;
 }
 
-export interface FaultView {
-  id: string;
-  stationId: string;
-  stationIdentity: string;
-  organisationId: string | null;
-  connectorId: number;
+/** A status report's own columns, as a fault and a status record both keep them. */
+export interface ReportedStatusView {
   status: ConnectorStatus;
   errorCode: ConnectorErrorCode;
   info: string | null;
   vendorId: string | null;
   vendorErrorCode: string | null;
+}
+
+export interface FaultView extends ReportedStatusView {
+  id: string;
+  stationId: string;
+  stationIdentity: string;
+  organisationId: string | null;
+  connectorId: number;
   open: boolean;
   openedAt: string;
   closedAt: string | null;
@@ -78,13 +82,8 @@ export interface ConnectionEventView {
   at: string;
 }
 
-export interface StatusEventView {
+export interface StatusEventView extends ReportedStatusView {
   connectorId: number;
-  status: ConnectorStatus;
-  errorCode: ConnectorErrorCode;
-  info: string | null;
-  vendorId: string | null;
-  vendorErrorCode: string | null;
   occurredAt: string;
   receivedAt: string;
   /** False when a newer status was already known when this one arrived. */
@@ -99,6 +98,7 @@ export interface UptimeView extends Availability {
 
 export interface FaultFilter {
   stationIdentity?: string | null;
+  stationId?: string | null;
   connectorId?: number | null;
   open?: boolean | null;
   /** Faults that were open at some time in [from, to). */
@@ -108,6 +108,7 @@ export interface FaultFilter {
 
 export interface AlertFilter {
   stationIdentity?: string | null;
+  stationId?: string | null;
   kinds?: AlertKind[] | null;
   severities?: AlertSeverity[] | null;
   from?: Date | null;

@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/po
 import { z } from 'zod';
 import { AccountsError } from '../accounts/accounts.errors.js';
 import type { Visibility } from '../accounts/viewer.js';
+import type { Caller } from '../caller.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
 import { OrganisationSchema, type Organisation } from './organisation.entity.js';
@@ -32,13 +33,14 @@ export class OrganisationService {
     return toView(org);
   }
 
-  async get(id: string, visibility: Visibility): Promise<OrganisationView | null> {
-    if (!isUuid(id) || !visible(visibility, id)) return null;
+  async get(caller: Caller, id: string): Promise<OrganisationView | null> {
+    if (!isUuid(id) || !visible(caller.visibility, id)) return null;
     const org = await this.orm.em.fork().findOne(OrganisationSchema, { id });
     return org ? toView(org) : null;
   }
 
-  async list(visibility: Visibility): Promise<OrganisationView[]> {
+  async list(caller: Caller): Promise<OrganisationView[]> {
+    const { visibility } = caller;
     if (visibility.kind !== 'all' && visibility.kind !== 'organisation') return [];
     const where = visibility.kind === 'organisation' ? { id: visibility.organisationId } : {};
     const rows = await this.orm.em.fork().find(OrganisationSchema, where, { orderBy: { name: 'asc' } });

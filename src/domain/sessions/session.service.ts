@@ -1,22 +1,22 @@
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { EventPublisher } from '../events.js';
-
 import type { Visibility } from '../accounts/viewer.js';
+import type { Caller } from '../caller.js';
+import type { EventPublisher } from '../events.js';
 import { isUuid } from '../ids.js';
 import type { ReservationBook } from '../operations/reservation-book.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { StationRepository } from '../stations/station.repository.js';
 import type { StationTelemetry } from '../stations/station-telemetry.service.js';
-import { StationError } from '../stations/station.errors.js';
-import type { AuthorizationResult, IdTokenService } from '../users/id-token.service.js';
+import type { AuthorizationResult, TokenAuthorizer } from '../users/id-token-authorization.js';
 import { ChargingSessionSchema, type ChargingSession } from './charging-session.entity.js';
 import { energyRegisterReading } from './energy.js';
-import type { MeterSampleWriter, SessionEnergyRow } from './meter-sample-writer.js';
+import type { MeterSampleWriter } from './meter-sample-writer.js';
 import { MeterSampleSchema } from './meter-sample.entity.js';
 import { SessionsError } from './sessions.errors.js';
 import { seesSession, visibleSessionsWhere } from './session-scope.js';
 import type { MeterReport, MeterSampleView, SampledValue, TransactionStart, TransactionStop, SessionView } from './session.types.js';
+import { sessionViewFromRow, stationOf, toMeterSampleView, toSessionView } from './session.views.js';
 
 export interface SessionFilter {
   stationIdentity?: string | null;
@@ -38,7 +38,7 @@ export class SessionService {
     private readonly events: EventPublisher,
     private readonly stations: StationRepository,
     private readonly telemetry: StationTelemetry,
-    private readonly idTokens: IdTokenService,
+    private readonly idTokens: TokenAuthorizer,
     private readonly writer: MeterSampleWriter,
     private readonly reservations: ReservationBook,
   ) {}
@@ -48,7 +48,7 @@ export class SessionService {
    * the station's access list lets it in, unless every connector is reserved for other tokens.
    */
   async authorize(identity: string, idTag: string): Promise<AuthorizationResult> {
-    const stationId = await this.requireStationId(identity);
+    const stationId = await this.stations.requireId(identity);
     const authorization = await this.idTokens.authorize(idTag, { stationId });
     if (authorization.status !== 'ACCEPTED') return authorization;
     const screened = await this.reservations.screenAuthorize(stationId, { idTag, parentIdTag: authorization.parentIdTag });
@@ -60,7 +60,7 @@ export class SessionService {
    * StartTransaction (same connector, tag, time and meter reading) gets the same id.
    */
   async start(identity: string, start: TransactionStart): Promise<{ transactionId: number; authorization: AuthorizationResult }> {
-    const stationId = await this.requireStationId(identity);
+    const stationId = await this.stations.requireId(identity);
     const em = this.orm.em.fork();
     const existing = await this.findRetry(em, stationId, start);
     if (existing) {
@@ -111,7 +111,7 @@ export class SessionService {
 
   /** Stores the samples (acknowledged only once committed) and publishes them live. */
   async recordMeterValues(identity: string, report: MeterReport): Promise<void> {
-    const { id: stationId, organisationId } = await this.requireStationRef(identity);
+    const { id: stationId, organisationId } = await this.stations.requireRef(identity);
     const receivedAt = new Date();
     const row = await this.writer.write({
       stationId,
@@ -151,7 +151,7 @@ export class SessionService {
    * are stored against the station and the stop is kept as a report for operators.
    */
   async stop(identity: string, stop: TransactionStop): Promise<StopOutcome> {
-    const stationId = await this.requireStationId(identity);
+    const stationId = await this.stations.requireId(identity);
     const em = this.orm.em.fork();
     const session = await em.findOne(ChargingSessionSchema, { station: stationId, transactionId: stop.transactionId });
     const authorization = stop.idTag
@@ -204,8 +204,13 @@ export class SessionService {
     return { authorization, known: true };
   }
 
-  /** A session the viewer may see (drivers: their own; operators: at their stations); null otherwise. */
-  async get(id: string, visibility: Visibility): Promise<SessionView | null> {
+  /** A session the caller may see (drivers: their own; operators: at their stations); null otherwise. */
+  get(caller: Caller, id: string): Promise<SessionView | null>;
+  /** The same by a bare Visibility, the form the command services call (stopCharging). */
+  get(id: string, visibility: Visibility): Promise<SessionView | null>;
+  async get(callerOrId: Caller | string, idOrVisibility: string | Visibility): Promise<SessionView | null> {
+    const [id, visibility] =
+      typeof callerOrId === 'string' ? [callerOrId, idOrVisibility as Visibility] : [idOrVisibility as string, callerOrId.visibility];
     if (!isUuid(id)) return null;
     const em = this.orm.em.fork();
     const session = await em.findOne(ChargingSessionSchema, { id }, { populate: ['station'] });
@@ -214,9 +219,9 @@ export class SessionService {
     return seesSession(visibility, view) ? view : null;
   }
 
-  async list(page: PageRequest, filter: SessionFilter, visibility: Visibility): Promise<Page<SessionView>> {
+  async list(caller: Caller, page: PageRequest, filter: SessionFilter): Promise<Page<SessionView>> {
     const em = this.orm.em.fork();
-    const where: Record<string, unknown>[] = [visibleSessionsWhere(visibility)];
+    const where: Record<string, unknown>[] = [visibleSessionsWhere(caller.visibility)];
     if (filter.stationIdentity) where.push({ station: { identity: filter.stationIdentity } });
     if (filter.active === true) where.push({ status: 'ACTIVE' });
     if (filter.active === false) where.push({ status: 'COMPLETED' });
@@ -250,17 +255,7 @@ export class SessionService {
     const where: Record<string, unknown> = { session: sessionId };
     if (options.measurands?.length) where.measurand = { $in: options.measurands };
     const rows = await em.find(MeterSampleSchema, where, { orderBy: [{ sampledAt: 'asc' }, { id: 'asc' }], limit: options.limit });
-    return rows.map((r) => ({
-      sampledAt: r.sampledAt.toISOString(),
-      measurand: r.measurand,
-      phase: r.phase ?? null,
-      unit: r.unit ?? null,
-      context: r.context ?? null,
-      location: r.location ?? null,
-      format: r.format ?? null,
-      value: r.value,
-      numericValue: r.numericValue ?? null,
-    }));
+    return rows.map(toMeterSampleView);
   }
 
   /** The session a connector is charging right now, if any. */
@@ -278,12 +273,6 @@ export class SessionService {
   private async eventView(session: ChargingSession, identity: string): Promise<SessionView> {
     const organisationId = (await this.stations.refOf(identity))?.organisationId ?? null;
     return toSessionView(session, { identity, organisationId });
-  }
-
-  private async requireStationRef(identity: string): Promise<{ id: string; organisationId: string | null }> {
-    const ref = await this.stations.refOf(identity);
-    if (!ref) throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
-    return ref;
   }
 
   // The token's standing and access here, then the connector's reservations: a start by the
@@ -315,81 +304,10 @@ export class SessionService {
       meterStartWh: start.meterStartWh,
     });
   }
-
-  private async requireStationId(identity: string): Promise<string> {
-    const id = await this.stations.idOf(identity);
-    if (!id) throw new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
-    return id;
-  }
-
-}
-
-export function toSessionView(s: ChargingSession, station: { identity: string; organisationId: string | null }): SessionView {
-  const stationRef = s.station as unknown as { id: string } | string;
-  return {
-    id: s.id,
-    transactionId: s.transactionId,
-    stationId: typeof stationRef === 'string' ? stationRef : stationRef.id,
-    stationIdentity: station.identity,
-    organisationId: station.organisationId,
-    userId: idOf(s.user),
-    connectorId: s.connectorId,
-    idTag: s.idTag,
-    idTokenId: idOf(s.idToken),
-    authorizationStatus: s.authorizationStatus,
-    status: s.status,
-    reservationId: s.reservationId ?? null,
-    startedAt: s.startedAt.toISOString(),
-    stoppedAt: s.stoppedAt ? s.stoppedAt.toISOString() : null,
-    meterStartWh: Number(s.meterStartWh),
-    meterStopWh: s.meterStopWh === null || s.meterStopWh === undefined ? null : Number(s.meterStopWh),
-    energyWh: Number(s.energyWh),
-    lastSampleAt: s.lastSampleAt ? s.lastSampleAt.toISOString() : null,
-    stopReason: (s.stopReason ?? null) as SessionView['stopReason'],
-    stopIdTag: s.stopIdTag ?? null,
-    updatedAt: s.updatedAt.toISOString(),
-  };
 }
 
 // The reservation's end doubles as the expiry of the refusal: a charger caching the answer
 // (OCPP authorization cache) forgets it when the connector is free again.
 function reservedUntil(authorization: AuthorizationResult, until: Date): AuthorizationResult {
   return { ...authorization, status: 'RESERVED', expiresAt: until };
-}
-
-function idOf(ref: unknown): string | null {
-  if (!ref) return null;
-  return typeof ref === 'string' ? ref : (ref as { id: string }).id;
-}
-
-// For sessions loaded with their station populated.
-function stationOf(s: ChargingSession): { identity: string; organisationId: string | null } {
-  return { identity: s.station.identity, organisationId: idOf(s.station.organisation) };
-}
-
-/** The same view from a raw row the meter writer returned, so the hot path reads nothing back. */
-export function sessionViewFromRow(r: SessionEnergyRow, station: { identity: string; organisationId: string | null }): SessionView {
-  return {
-    id: r.id,
-    transactionId: r.transaction_id,
-    stationId: r.station_id,
-    stationIdentity: station.identity,
-    organisationId: station.organisationId,
-    userId: r.user_id,
-    connectorId: r.connector_id,
-    idTag: r.id_tag,
-    idTokenId: r.id_token_id,
-    authorizationStatus: r.authorization_status as SessionView['authorizationStatus'],
-    status: r.status as SessionView['status'],
-    reservationId: r.reservation_id,
-    startedAt: r.started_at.toISOString(),
-    stoppedAt: r.stopped_at ? r.stopped_at.toISOString() : null,
-    meterStartWh: Number(r.meter_start_wh),
-    meterStopWh: r.meter_stop_wh === null ? null : Number(r.meter_stop_wh),
-    energyWh: Number(r.energy_wh),
-    lastSampleAt: r.last_sample_at ? r.last_sample_at.toISOString() : null,
-    stopReason: r.stop_reason as SessionView['stopReason'],
-    stopIdTag: r.stop_id_tag,
-    updatedAt: r.updated_at.toISOString(),
-  };
 }

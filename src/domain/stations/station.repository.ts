@@ -219,6 +219,22 @@ export class StationRepository {
         [seen.map(([i]) => i), seen.map(([, d]) => d.toISOString())],
       );
   }
+
+  // --- for monitoring, sessions, access ---
+
+  /** The station's id for the system's own work (a charger's messages); STATION_NOT_FOUND for an unknown identity. */
+  async requireId(identity: string): Promise<string> {
+    const id = await this.idOf(identity);
+    if (!id) throw stationNotFound(identity);
+    return id;
+  }
+
+  /** Id and owner for the system's own work, as refOf; STATION_NOT_FOUND for an unknown identity. */
+  async requireRef(identity: string): Promise<StationRef> {
+    const ref = await this.refOf(identity);
+    if (!ref) throw stationNotFound(identity);
+    return ref;
+  }
 }
 
 export const stationNotFound = (identity: string) => new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);

@@ -1,102 +1,49 @@
 import { randomBytes } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { refId } from '../../db/ref.js';
 import { auditedBy, type Caller } from '../caller.js';
 import { AccountsError } from '../accounts/accounts.errors.js';
 import { RateLimiter } from '../accounts/rate-limiter.js';
-import type { Visibility } from '../accounts/viewer.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { isUuid } from '../ids.js';
 import { OrganisationSchema } from '../organisations/organisation.entity.js';
 import { parseInput } from '../input.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
-import { ChargingSessionSchema, type AuthorizationStatus } from '../sessions/charging-session.entity.js';
 import {
-  ID_TOKEN_STATUSES,
-  ID_TOKEN_TYPES,
-  IdTokenSchema,
-  type IdToken,
-  type IdTokenStatus,
-  type IdTokenType,
-} from './id-token.entity.js';
-import { IMPORT_MAX_REPORTED_ERRORS, readTokenImport, type ImportLineError } from './id-token-import.js';
-import { lookupCandidates, printedNumberKey, tokenValueOf } from './id-token-value.js';
+  findTokenByTag,
+  IdTokenAuthorization,
+  type AuthorizationResult,
+  type AuthorizeOptions,
+  type IdTokenServiceOptions,
+  type StationAccessRules,
+  type TokenAuthorizer,
+} from './id-token-authorization.js';
+import { IdTokenSchema, type IdToken, type IdTokenStatus } from './id-token.entity.js';
+import { readTokenImport } from './id-token-import.js';
+import {
+  checkedValue,
+  claimInput,
+  importRefused,
+  invalidToken,
+  issueInput,
+  renameInput,
+  updateInput,
+  type IssueIdTokenInput,
+  type UpdateIdTokenInput,
+} from './id-token-input.js';
+import { issuerOf, requireDriver, requireStaff, seesToken, visibleTokensWhere } from './id-token-scope.js';
+import { printedNumberKey } from './id-token-value.js';
+import { toIdTokenView, type IdTokenView } from './id-token.views.js';
 import { parseRfidUid } from './rfid-uid.js';
 import { UserSchema } from './user.entity.js';
 import { UsersError } from './users.errors.js';
 
+// Other areas import these from here.
 export { tokenLookupKey } from './id-token-value.js';
-
-export interface IdTokenView {
-  id: string;
-  value: string;
-  type: IdTokenType;
-  status: IdTokenStatus;
-  expiresAt: string | null;
-  parentIdTag: string | null;
-  label: string | null;
-  printedNumber: string | null;
-  maxConcurrentSessions: number | null;
-  userId: string | null;
-  organisationId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface AuthorizationResult {
-  status: AuthorizationStatus;
-  expiresAt: Date | null;
-  parentIdTag: string | null;
-  tokenId: string | null;
-  /** The token's owner: whose session a start is. */
-  userId: string | null;
-}
-
-/** What a station's access list looks at in a token. */
-export interface TokenHolder {
-  userId: string | null;
-  parentIdTag: string | null;
-  organisationId: string | null;
-}
-
-export interface StationAccessRules {
-  allows(stationId: string, holder: TokenHolder): Promise<boolean>;
-}
-
-export interface IdTokenServiceOptions {
-  /** Parallel sessions a token may have unless it says otherwise; 0: no limit. */
-  maxConcurrentSessions: number;
-}
-
-const optionalText = (max: number) => z.string().trim().max(max).nullish();
-const concurrency = z.number().int().min(0).max(1000).nullish();
-
-const issueInput = z.object({
-  value: z.string().max(100),
-  type: z.enum(ID_TOKEN_TYPES).default('RFID'),
-  userId: z.string().uuid().nullish(),
-  organisationId: z.string().uuid().nullish(),
-  expiresAt: z.date().nullish(),
-  parentIdTag: z.string().max(100).nullish(),
-  label: optionalText(100),
-  printedNumber: optionalText(64),
-  maxConcurrentSessions: concurrency,
-});
-
-const updateInput = z.object({
-  status: z.enum(ID_TOKEN_STATUSES).optional(),
-  expiresAt: z.date().nullish(),
-  parentIdTag: z.string().max(100).nullish(),
-  label: optionalText(100),
-  userId: z.string().uuid().nullish(),
-  printedNumber: optionalText(64),
-  maxConcurrentSessions: concurrency,
-});
-
-const claimInput = z.object({ printedNumber: z.string().trim().min(1).max(64), uid: z.string().max(100) });
-
-export type IssueIdTokenInput = z.input<typeof issueInput>;
-export type UpdateIdTokenInput = z.input<typeof updateInput>;
+export { toIdTokenView, type IdTokenView } from './id-token.views.js';
+export type { AuthorizationResult, IdTokenServiceOptions, StationAccessRules, TokenHolder } from './id-token-authorization.js';
+export type { IssueIdTokenInput, UpdateIdTokenInput } from './id-token-input.js';
 
 export interface IdTokenFilter {
   userId?: string | null;
@@ -109,19 +56,23 @@ const CLAIM_FAILURES_ALLOWED = 10;
 const CLAIM_WINDOW_MS = 15 * 60_000;
 
 /**
- * Id tokens: the credentials drivers charge with, and the answer to a charger's Authorize.
- * Every caller-facing method filters by the caller's Visibility: drivers reach their own
- * tokens, operators those their organisation issued, admins all; anything else is NOT_FOUND.
+ * Id tokens: the credentials drivers charge with. Every caller-facing method takes the Caller
+ * and filters by what it sees (id-token-scope.ts): drivers reach their own tokens, operators
+ * those their organisation issued, admins all; anything else is NOT_FOUND. The answer to a
+ * charger's Authorize is IdTokenAuthorization's; it is reached through here too.
  */
-export class IdTokenService {
+export class IdTokenService implements TokenAuthorizer {
   private readonly claimFailures = new RateLimiter(CLAIM_FAILURES_ALLOWED, CLAIM_WINDOW_MS);
+  private readonly authorization: IdTokenAuthorization;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly audit: AuditService,
-    private readonly access: StationAccessRules,
-    private readonly options: IdTokenServiceOptions,
-  ) {}
+    access: StationAccessRules,
+    options: IdTokenServiceOptions,
+  ) {
+    this.authorization = new IdTokenAuthorization(orm, access, options);
+  }
 
   // --- staff: issue, update, block, import -------------------------------------------------
 
@@ -153,7 +104,7 @@ export class IdTokenService {
     requireStaff(caller);
     const data = parseInput(updateInput, patch, invalidToken);
     const em = this.orm.em.fork();
-    const token = await this.requireVisible(em, caller.visibility, id);
+    const token = await this.requireVisible(em, caller, id);
     if (data.userId) await this.requireAssignableUser(em, caller, data.userId);
     const before = token.status;
     if (data.status !== undefined) token.status = data.status;
@@ -177,7 +128,7 @@ export class IdTokenService {
   async setStatus(caller: Caller, id: string, status: 'ACTIVE' | 'BLOCKED' | 'LOST'): Promise<IdTokenView> {
     if (status === 'ACTIVE') requireStaff(caller);
     const em = this.orm.em.fork();
-    const token = await this.requireVisible(em, caller.visibility, id);
+    const token = await this.requireVisible(em, caller, id);
     const before = token.status;
     if (before === status) return toIdTokenView(token);
     token.status = status;
@@ -251,7 +202,7 @@ export class IdTokenService {
       this.claimFailures.hit(userId);
       throw new UsersError('ID_TOKEN_NOT_FOUND', 'no card with this printed number and UID');
     }
-    const owner = idOf(token.user);
+    const owner = refId(token.user);
     if (owner === userId) return toIdTokenView(token);
     if (owner) throw new UsersError('ID_TOKEN_ALREADY_CLAIMED', 'this card already belongs to someone; ask its operator');
     if (token.status !== 'ACTIVE' || (token.expiresAt && token.expiresAt.getTime() <= Date.now())) {
@@ -265,7 +216,7 @@ export class IdTokenService {
     await this.audit.record('ID_TOKEN_CLAIMED', {
       ...auditedBy(caller),
       subject: token.value,
-      organisationId: idOf(token.organisation),
+      organisationId: refId(token.organisation),
       details: { tokenId: token.id },
     });
     return toIdTokenView(token);
@@ -293,9 +244,9 @@ export class IdTokenService {
   }
 
   async rename(caller: Caller, id: string, label: string | null): Promise<IdTokenView> {
-    const data = parseInput(z.object({ label: optionalText(100) }), { label }, invalidToken);
+    const data = parseInput(renameInput, { label }, invalidToken);
     const em = this.orm.em.fork();
-    const token = await this.requireVisible(em, caller.visibility, id);
+    const token = await this.requireVisible(em, caller, id);
     token.label = data.label || null;
     await em.flush();
     return toIdTokenView(token);
@@ -307,9 +258,9 @@ export class IdTokenService {
    */
   async remove(caller: Caller, id: string): Promise<IdTokenView> {
     const em = this.orm.em.fork();
-    const token = await this.requireVisible(em, caller.visibility, id);
+    const token = await this.requireVisible(em, caller, id);
     const view = toIdTokenView(token);
-    if (caller.visibility.kind === 'driver' && idOf(token.organisation)) {
+    if (caller.visibility.kind === 'driver' && refId(token.organisation)) {
       const before = token.status;
       Object.assign(token, { user: null, label: null, status: before === 'LOST' ? 'LOST' : 'BLOCKED' });
       await em.flush();
@@ -323,22 +274,28 @@ export class IdTokenService {
 
   // --- reads -------------------------------------------------------------------------------
 
-  /** Among the tokens the caller sees; without `visibility` a system lookup, not for API callers. */
-  async get(id: string, visibility?: Visibility): Promise<IdTokenView | null> {
-    if (!isUuid(id)) return null;
-    const token = await this.orm.em.fork().findOne(IdTokenSchema, { id, ...(visibility ? visibleWhere(visibility) : {}) });
-    return token ? toIdTokenView(token) : null;
+  async get(caller: Caller, id: string): Promise<IdTokenView | null> {
+    return (await this.getByIds(caller, [id]))[0];
+  }
+
+  /** For batched per-row lookups: one view or null per id, in the order asked. */
+  async getByIds(caller: Caller, ids: readonly string[]): Promise<(IdTokenView | null)[]> {
+    const valid = ids.filter(isUuid);
+    const where = { $and: [{ id: { $in: valid } }, visibleTokensWhere(caller.visibility)] };
+    const rows = valid.length ? await this.orm.em.fork().find(IdTokenSchema, where) : [];
+    const byId = new Map(rows.map((t) => [t.id, toIdTokenView(t)]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** By the value a charger sends, in any spelling of it, among the tokens the caller sees. */
-  async getByValue(value: string, visibility: Visibility): Promise<IdTokenView | null> {
-    const token = await this.resolve(this.orm.em.fork(), value);
-    return token && isVisible(token, visibility) ? toIdTokenView(token) : null;
+  async getByValue(caller: Caller, value: string): Promise<IdTokenView | null> {
+    const token = await findTokenByTag(this.orm.em.fork(), value);
+    return token && seesToken(caller.visibility, token) ? toIdTokenView(token) : null;
   }
 
-  async list(page: PageRequest, visibility: Visibility, filter: IdTokenFilter = {}): Promise<Page<IdTokenView>> {
+  async list(caller: Caller, page: PageRequest, filter: IdTokenFilter = {}): Promise<Page<IdTokenView>> {
     const em = this.orm.em.fork();
-    const where: Record<string, unknown> = { ...visibleWhere(visibility) };
+    const where: Record<string, unknown> = { ...visibleTokensWhere(caller.visibility) };
     if (filter.userId) {
       if (!isUuid(filter.userId)) return { items: [], hasNextPage: false };
       where.$and = [{ user: filter.userId }];
@@ -353,72 +310,24 @@ export class IdTokenService {
     return toPage(rows, page.first, toIdTokenView, (t) => encodeCursor([t.lookupKey]));
   }
 
-  // --- system: charging --------------------------------------------------------------------
+  // --- system: charging (IdTokenAuthorization's, for the sessions and command services) -----
 
-  /** The token a charger's idTag names, in any spelling; a lookup for the system, not for API callers. */
-  async findByValue(value: string): Promise<IdTokenView | null> {
-    const token = await this.resolve(this.orm.em.fork(), value);
-    return token ? toIdTokenView(token) : null;
+  findByValue(value: string): Promise<IdTokenView | null> {
+    return this.authorization.findByValue(value);
   }
 
-  /** The token a user charges with when none is named: an app token first, else their oldest active one. */
-  async preferredTokenOf(userId: string, now = new Date()): Promise<IdTokenView | null> {
-    if (!isUuid(userId)) return null;
-    const rows = await this.orm.em.fork().find(
-      IdTokenSchema,
-      { user: userId, status: 'ACTIVE', $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] },
-      { orderBy: { createdAt: 'asc' } },
-    );
-    const token = rows.find((t) => t.type === 'APP') ?? rows[0];
-    return token ? toIdTokenView(token) : null;
+  preferredTokenOf(userId: string, now?: Date): Promise<IdTokenView | null> {
+    return this.authorization.preferredTokenOf(userId, now);
   }
 
-  /**
-   * The answer to a charger's Authorize (and the idTagInfo of StartTransaction): the token's own
-   * standing, then (with `stationId`) whether it may charge at that station, then its limit of
-   * parallel sessions. A tag we do not know is Invalid and nothing is stored about it.
-   * `exceptSessionId` leaves out the session being started, so a retried StartTransaction does
-   * not count against itself.
-   */
-  async authorize(
-    idTag: string,
-    options: { stationId?: string; exceptSessionId?: string; now?: Date } = {},
-  ): Promise<AuthorizationResult> {
-    const now = options.now ?? new Date();
-    const em = this.orm.em.fork();
-    const token = await this.resolve(em, idTag);
-    if (!token) return { status: 'INVALID', expiresAt: null, parentIdTag: null, tokenId: null, userId: null };
-    const userId = idOf(token.user);
-    const base = { expiresAt: token.expiresAt ?? null, parentIdTag: token.parentIdTag ?? null, tokenId: token.id, userId };
-    if (token.status === 'BLOCKED' || token.status === 'LOST') return { ...base, status: 'BLOCKED' };
-    if (token.status === 'EXPIRED' || (token.expiresAt && token.expiresAt.getTime() <= now.getTime())) {
-      return { ...base, status: 'EXPIRED' };
-    }
-    if (options.stationId) {
-      const holder = { userId, parentIdTag: token.parentIdTag ?? null, organisationId: idOf(token.organisation) };
-      if (!(await this.access.allows(options.stationId, holder))) return { ...base, status: 'NOT_ALLOWED_HERE' };
-    }
-    const limit = token.maxConcurrentSessions ?? this.options.maxConcurrentSessions;
-    if (limit > 0) {
-      const where: Record<string, unknown> = { idToken: token.id, status: 'ACTIVE' };
-      if (options.exceptSessionId) where.id = { $ne: options.exceptSessionId };
-      if ((await em.count(ChargingSessionSchema, where)) >= limit) return { ...base, status: 'CONCURRENT_TX' };
-    }
-    return { ...base, status: 'ACCEPTED' };
+  authorize(idTag: string, options?: AuthorizeOptions): Promise<AuthorizationResult> {
+    return this.authorization.authorize(idTag, options);
   }
 
   // --- helpers -----------------------------------------------------------------------------
 
-  // The idTag as sent, or for a card the same UID in another spelling.
-  private async resolve(em: EntityManager, idTag: string): Promise<IdToken | null> {
-    if (idTag.length > 100) return null;
-    const { exact, uid } = lookupCandidates(idTag);
-    const rows = await em.find(IdTokenSchema, { lookupKey: { $in: uid ? [exact, uid] : [exact] } });
-    return rows.find((t) => t.lookupKey === exact) ?? rows.find((t) => t.type === 'RFID') ?? null;
-  }
-
-  private async requireVisible(em: EntityManager, visibility: Visibility, id: string): Promise<IdToken> {
-    const token = isUuid(id) ? await em.findOne(IdTokenSchema, { id, ...visibleWhere(visibility) }) : null;
+  private async requireVisible(em: EntityManager, caller: Caller, id: string): Promise<IdToken> {
+    const token = isUuid(id) ? await em.findOne(IdTokenSchema, { id, ...visibleTokensWhere(caller.visibility) }) : null;
     if (!token) throw new UsersError('ID_TOKEN_NOT_FOUND', `no id token with id ${id}`);
     return token;
   }
@@ -440,70 +349,16 @@ export class IdTokenService {
     await this.audit.record(kind, {
       ...auditedBy(caller),
       subject: token.value,
-      organisationId: idOf(token.organisation),
+      organisationId: refId(token.organisation),
       details: { tokenId: token.id, from: before, to: token.status },
     });
   }
-}
-
-function visibleWhere(visibility: Visibility): Record<string, unknown> {
-  switch (visibility.kind) {
-    case 'all':
-      return {};
-    case 'organisation':
-      return { organisation: visibility.organisationId };
-    case 'driver':
-      return { user: visibility.userId };
-    case 'none':
-      return { id: null };
-  }
-}
-
-function isVisible(token: IdToken, visibility: Visibility): boolean {
-  switch (visibility.kind) {
-    case 'all':
-      return true;
-    case 'organisation':
-      return idOf(token.organisation) === visibility.organisationId;
-    case 'driver':
-      return idOf(token.user) === visibility.userId;
-    case 'none':
-      return false;
-  }
-}
-
-// The organisation a staff caller issues for: an operator's own; an admin's choice (or none).
-function issuerOf(caller: Caller, requested: string | null): string | null {
-  const v = caller.visibility;
-  if (v.kind === 'organisation') return v.organisationId;
-  if (v.kind === 'all') {
-    if (requested !== null && !isUuid(requested)) throw invalidToken('organisationId: not an id', 'organisationId');
-    return requested;
-  }
-  throw new UsersError('FORBIDDEN', 'only operators and admins issue tokens');
 }
 
 async function requireOrganisation(em: EntityManager, id: string): Promise<void> {
   if (!(await em.findOne(OrganisationSchema, { id }))) {
     throw new AccountsError('ORGANISATION_NOT_FOUND', `no organisation with id ${id}`, { field: 'organisationId' });
   }
-}
-
-function requireStaff(caller: Caller): void {
-  if (caller.visibility.kind !== 'all' && caller.visibility.kind !== 'organisation') {
-    throw new UsersError('FORBIDDEN', 'only operators and admins may do this');
-  }
-}
-
-function requireDriver(caller: Caller): string {
-  if (caller.visibility.kind !== 'driver') throw new UsersError('FORBIDDEN', 'only a driver has tokens of their own');
-  return caller.visibility.userId;
-}
-
-function checkedValue(type: IdTokenType, raw: string, field: string): { value: string; lookupKey: string } {
-  const parsed = tokenValueOf(type, raw);
-  if (!parsed.ok) throw invalidToken(`${field}: ${parsed.reason}`, field);
-  return parsed;
 }
 
 async function flushUnique(em: EntityManager, message: string): Promise<void> {
@@ -513,40 +368,4 @@ async function flushUnique(em: EntityManager, message: string): Promise<void> {
     if (err instanceof UniqueConstraintViolationException) throw new UsersError('ID_TOKEN_TAKEN', message);
     throw err;
   }
-}
-
-function importRefused(errors: ImportLineError[]): UsersError {
-  const lines = errors.filter((e) => e.line > 0).length;
-  const summary = lines > 0 ? `${lines} line${lines === 1 ? ' is' : 's are'} invalid` : errors[0]!.message;
-  return new UsersError('INVALID_ID_TOKEN_IMPORT', `${summary}; nothing was imported`, {
-    field: 'csv',
-    errors: errors.slice(0, IMPORT_MAX_REPORTED_ERRORS),
-    errorCount: errors.length,
-  });
-}
-
-const invalidToken = (message: string, field: string) =>
-  new UsersError('INVALID_ID_TOKEN_INPUT', message, { field });
-
-function idOf(ref: unknown): string | null {
-  if (!ref) return null;
-  return typeof ref === 'string' ? ref : (ref as { id: string }).id;
-}
-
-export function toIdTokenView(t: IdToken): IdTokenView {
-  return {
-    id: t.id,
-    value: t.value,
-    type: t.type,
-    status: t.status,
-    expiresAt: t.expiresAt ? t.expiresAt.toISOString() : null,
-    parentIdTag: t.parentIdTag ?? null,
-    label: t.label ?? null,
-    printedNumber: t.printedNumber ?? null,
-    maxConcurrentSessions: t.maxConcurrentSessions ?? null,
-    userId: idOf(t.user),
-    organisationId: idOf(t.organisation),
-    createdAt: t.createdAt.toISOString(),
-    updatedAt: t.updatedAt.toISOString(),
-  };
 }

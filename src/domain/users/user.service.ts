@@ -1,9 +1,11 @@
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { refId } from '../../db/ref.js';
 import { EMAIL, PASSWORD } from '../accounts/account-input.js';
 import { ROLES, type Role } from '../accounts/permissions.js';
-import type { Viewer, Visibility } from '../accounts/viewer.js';
+import type { Visibility } from '../accounts/viewer.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { auditedBy, type Caller } from '../caller.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
 import { OrganisationSchema } from '../organisations/organisation.entity.js';
@@ -51,7 +53,7 @@ export class UserService {
   ) {}
 
   /** An account made by an admin: staff, or a driver the operator's desk signs up. */
-  async create(input: CreateUserInput, actor: Viewer): Promise<UserView> {
+  async create(caller: Caller, input: CreateUserInput): Promise<UserView> {
     const data = parseInput(createInput, input, invalidUser);
     const em = this.orm.em.fork();
     if (data.organisationId && !(await em.findOne(OrganisationSchema, { id: data.organisationId }))) {
@@ -66,8 +68,7 @@ export class UserService {
     });
     if (!user) throw new UsersError('EMAIL_TAKEN', 'a user with this email already exists', { field: 'email' });
     await this.audit.record('USER_CREATED', {
-      actorUserId: actor.kind === 'user' ? actor.userId : null,
-      actorLabel: actor.label,
+      ...auditedBy(caller),
       subject: user.email ?? user.id,
       organisationId: data.organisationId ?? null,
       details: { role: data.role },
@@ -76,7 +77,7 @@ export class UserService {
   }
 
   /** Changes a person's role (and organisation); their access tokens follow at the next request. */
-  async setRole(userId: string, role: Role, organisationId: string | null, actor: Viewer): Promise<UserView> {
+  async setRole(caller: Caller, userId: string, role: Role, organisationId: string | null): Promise<UserView> {
     const data = parseInput(
       createInput.innerType().pick({ role: true, organisationId: true }).superRefine((u, ctx) => {
         if ((u.role === 'OPERATOR') !== Boolean(u.organisationId)) {
@@ -92,13 +93,12 @@ export class UserService {
     if (data.organisationId && !(await em.findOne(OrganisationSchema, { id: data.organisationId }))) {
       throw new UsersError('INVALID_USER_INPUT', `no organisation with id ${data.organisationId}`, { field: 'organisationId' });
     }
-    const before = { role: user.role, organisationId: idOf(user.organisation) };
+    const before = { role: user.role, organisationId: refId(user.organisation) };
     user.role = data.role;
     user.organisation = (data.organisationId ?? null) as never;
     await em.flush();
     await this.audit.record('ROLE_CHANGED', {
-      actorUserId: actor.kind === 'user' ? actor.userId : null,
-      actorLabel: actor.label,
+      ...auditedBy(caller),
       subject: user.email ?? user.id,
       organisationId: data.organisationId ?? before.organisationId,
       details: { before, after: { role: data.role, organisationId: data.organisationId ?? null } },
@@ -115,16 +115,24 @@ export class UserService {
     return toUserView(user);
   }
 
-  async get(id: string, visibility: Visibility): Promise<UserView | null> {
+  async get(caller: Caller, id: string): Promise<UserView | null> {
     if (!isUuid(id)) return null;
     const em = this.orm.em.fork();
-    const user = await em.findOne(UserSchema, { $and: [{ id }, await this.visibleWhere(visibility)] });
+    const user = await em.findOne(UserSchema, { $and: [{ id }, await this.visibleWhere(caller.visibility)] });
     return user ? toUserView(user) : null;
   }
 
-  async list(page: PageRequest, visibility: Visibility, filter: { role?: Role | null } = {}): Promise<Page<UserView>> {
+  /** The person calling, when it is a person (an API key has no account). */
+  async ownAccount(caller: Caller): Promise<UserView | null> {
+    const { userId } = caller.actor;
+    if (!userId) return null;
+    const user = await this.orm.em.fork().findOne(UserSchema, { id: userId });
+    return user ? toUserView(user) : null;
+  }
+
+  async list(caller: Caller, page: PageRequest, filter: { role?: Role | null } = {}): Promise<Page<UserView>> {
     const em = this.orm.em.fork();
-    const where: Record<string, unknown> = { $and: [await this.visibleWhere(visibility)] };
+    const where: Record<string, unknown> = { $and: [await this.visibleWhere(caller.visibility)] };
     if (filter.role) where.role = filter.role;
     if (page.after) {
       const after = decodeCursor(page.after, z.tuple([z.string(), z.string()]));
@@ -187,18 +195,13 @@ export async function insertUser(
   }
 }
 
-function idOf(ref: unknown): string | null {
-  if (!ref) return null;
-  return typeof ref === 'string' ? ref : (ref as { id: string }).id;
-}
-
 export function toUserView(u: User): UserView {
   return {
     id: u.id,
     name: u.name,
     email: u.email ?? null,
     role: u.role,
-    organisationId: idOf(u.organisation),
+    organisationId: refId(u.organisation),
     disabled: u.disabledAt != null,
     createdAt: u.createdAt.toISOString(),
   };

@@ -1,7 +1,6 @@
 import { API_KEY_SCOPES } from '../../domain/accounts/permissions.js';
 import type { ApiKeyView } from '../../domain/accounts/api-key.service.js';
 import { builder } from '../builder.js';
-import { viewerOf } from '../context.js';
 
 const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
   values: Object.fromEntries(API_KEY_SCOPES.map((s) => [s.replace(':', '_').toUpperCase(), { value: s }])) as Record<
@@ -50,7 +49,7 @@ builder.queryField('apiKeys', (t) =>
     type: [ApiKeyRef],
     args: { includeRevoked: t.arg.boolean() },
     authScopes: { permission: 'apiKeys:manage' },
-    resolve: (_root, args, ctx) => ctx.services.apiKeys.list(ctx.visibility, args.includeRevoked ?? false),
+    resolve: (_root, args, ctx) => ctx.services.apiKeys.list(ctx.caller, args.includeRevoked ?? false),
   }),
 );
 
@@ -60,12 +59,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     authScopes: { permission: 'apiKeys:manage' },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.apiKeys.create({ ...input, organisationId: input.organisationId ? String(input.organisationId) : null }, viewerOf(ctx)),
+      ctx.services.apiKeys.create(ctx.caller, { ...input, organisationId: input.organisationId ? String(input.organisationId) : null }),
   }),
   revokeApiKey: t.field({
     type: ApiKeyRef,
     args: { id: t.arg.id({ required: true }) },
     authScopes: { permission: 'apiKeys:manage' },
-    resolve: (_root, args, ctx) => ctx.services.apiKeys.revoke(String(args.id), ctx.visibility, viewerOf(ctx)),
+    resolve: (_root, args, ctx) => ctx.services.apiKeys.revoke(ctx.caller, String(args.id)),
   }),
 }));

@@ -36,17 +36,13 @@ builder.queryField('auditEvents', (t) =>
     description: 'Newest first. Operators see their organisation\'s events; admins all.',
     args: { filter: t.arg({ type: AuditFilter }) },
     authScopes: { permission: 'audit:read' },
-    resolve: async (_root, args, ctx) => {
-      const v = ctx.visibility;
-      if (v.kind !== 'all' && v.kind !== 'organisation') return toConnection<AuditEventView>({ items: [], hasNextPage: false });
-      return toConnection(
-        await ctx.services.audit.list(pageRequest(args), {
+    resolve: async (_root, args, ctx) =>
+      toConnection(
+        await ctx.services.audit.list(ctx.caller, pageRequest(args), {
           kinds: args.filter?.kinds ?? null,
           from: args.filter?.from ?? null,
           to: args.filter?.to ?? null,
-          organisationId: v.kind === 'organisation' ? v.organisationId : null,
         }),
-      );
-    },
+      ),
   }),
 );

@@ -109,6 +109,6 @@ builder.mutationFields((t) => ({
     description: 'Support desk: a reset token for a person, to hand over out of band.',
     args: { userId: t.arg.id({ required: true }) },
     authScopes: { permission: 'users:manage' },
-    resolve: (_root, args, ctx) => ctx.services.accounts.issuePasswordReset(String(args.userId), viewerOf(ctx)),
+    resolve: (_root, args, ctx) => ctx.services.accounts.issuePasswordReset(ctx.caller, String(args.userId)),
   }),
 }));

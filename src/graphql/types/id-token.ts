@@ -26,7 +26,16 @@ const IdTokenStatusEnum = builder.enumType('IdTokenStatus', {
   description: 'Chargers get Accepted only for ACTIVE; BLOCKED and LOST answer Blocked, EXPIRED Expired.',
 });
 
-export const IdTokenRef = builder.objectRef<IdTokenView>('IdToken').implement({
+/**
+ * IdToken, loadable: a field of type IdToken may resolve to a token id, and every id asked for in
+ * one response is read in one batch (a list of sessions reads its tokens once). A token the
+ * caller does not see resolves to null.
+ */
+export const IdTokenRef = builder.loadableObjectRef<IdTokenView, string>('IdToken', {
+  load: (ids, ctx: GraphQLContext) => ctx.services.idTokens.getByIds(ctx.caller, ids) as Promise<IdTokenView[]>,
+});
+
+IdTokenRef.implement({
   description: 'A credential a driver starts charging with: what OCPP 1.6 calls an idTag.',
   authScopes: { permission: 'tokens:read' },
   fields: (t) => ({
@@ -46,7 +55,7 @@ export const IdTokenRef = builder.objectRef<IdTokenView>('IdToken').implement({
     user: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (token, _args, ctx) => (token.userId ? ctx.services.users.get(token.userId, ctx.visibility) : null),
+      resolve: (token, _args, ctx) => (token.userId ? ctx.services.users.get(ctx.caller, token.userId) : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -58,7 +67,7 @@ builder.objectField(UserRef, 'idTokens', (t) =>
     type: IdTokenRef,
     authScopes: { permission: 'tokens:read' },
     resolve: async (user, args, ctx) =>
-      toConnection(await ctx.services.idTokens.list(pageRequest(args), ctx.visibility, { userId: user.id })),
+      toConnection(await ctx.services.idTokens.list(ctx.caller, pageRequest(args), { userId: user.id })),
   }),
 );
 
@@ -111,8 +120,8 @@ builder.queryFields((t) => ({
     description: 'By id, or by the value a charger sends (a card UID in any spelling). Drivers see their own tokens, operators their organisation\'s.',
     authScopes: { permission: 'tokens:read' },
     resolve: (_root, args, ctx) => {
-      if (args.id) return ctx.services.idTokens.get(String(args.id), ctx.visibility);
-      if (args.value) return ctx.services.idTokens.getByValue(args.value, ctx.visibility);
+      if (args.id) return ctx.services.idTokens.get(ctx.caller, String(args.id));
+      if (args.value) return ctx.services.idTokens.getByValue(ctx.caller, args.value);
       return null;
     },
   }),
@@ -123,7 +132,7 @@ builder.queryFields((t) => ({
     authScopes: { permission: 'tokens:read' },
     resolve: async (_root, args, ctx) =>
       toConnection(
-        await ctx.services.idTokens.list(pageRequest(args), ctx.visibility, {
+        await ctx.services.idTokens.list(ctx.caller, pageRequest(args), {
           userId: args.filter?.userId ? String(args.filter.userId) : null,
           status: args.filter?.status ?? null,
         }),

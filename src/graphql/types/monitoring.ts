@@ -10,17 +10,14 @@ import {
 } from '../../domain/monitoring/monitoring.types.js';
 import type { ConnectorAvailability } from '../../domain/monitoring/availability.js';
 import { operatesStation } from '../../domain/stations/station-scope.js';
-import { StationError } from '../../domain/stations/station.errors.js';
 import { builder } from '../builder.js';
-// TODO(reshape): the services decide this; being moved out of the resolvers.
-const operates = (ctx: { visibility: import('../../domain/accounts/viewer.js').Visibility }, s: { organisationId: string | null }) => operatesStation(ctx.visibility, s.organisationId);
 import { listLimit, pageRequest, toConnection } from '../pagination.js';
 import { filterEvents } from '../subscriptions.js';
 import { ConnectorErrorCodeEnum, ConnectorStatusEnum, StationRef } from './station.js';
 
 // Monitoring is operator data (monitoring:read): faults, alerts, connection and status history,
 // uptime. Only of stations the caller operates: admins all, operators and API keys their
-// organisation's. The services filter lists; the station's own fields check the station.
+// organisation's. The services decide, for lists and for a station's own fields alike.
 
 const AlertKindEnum = builder.enumType('AlertKind', { values: ALERT_KINDS });
 const AlertSeverityEnum = builder.enumType('AlertSeverity', { values: ALERT_SEVERITIES });
@@ -78,7 +75,7 @@ export const AlertRef = builder.objectRef<AlertView>('Alert').implement({
       type: FaultRef,
       nullable: true,
       resolve: (a, _args, ctx) =>
-        a.subjectType === 'FAULT' && a.subjectId ? ctx.services.monitoring.getFault(a.subjectId, ctx.visibility) : null,
+        a.subjectType === 'FAULT' && a.subjectId ? ctx.services.monitoring.getFault(ctx.caller, a.subjectId) : null,
     }),
     at: t.expose('at', { type: 'DateTime' }),
   }),
@@ -149,11 +146,7 @@ builder.objectFields(StationRef, (t) => ({
     authScopes: { permission: 'monitoring:read' },
     resolve: async (s, args, ctx) =>
       toConnection(
-        await ctx.services.monitoring.faults(
-          pageRequest(args),
-          { stationIdentity: s.identity, open: args.open, connectorId: args.connectorId },
-          ctx.visibility,
-        ),
+        await ctx.services.monitoring.faultsOf(ctx.caller, s, pageRequest(args), { open: args.open, connectorId: args.connectorId }),
       ),
   }),
   alerts: t.connection({
@@ -162,7 +155,7 @@ builder.objectFields(StationRef, (t) => ({
     args: { kinds: t.arg({ type: [AlertKindEnum] }) },
     authScopes: { permission: 'monitoring:read' },
     resolve: async (s, args, ctx) =>
-      toConnection(await ctx.services.monitoring.alerts(pageRequest(args), { stationIdentity: s.identity, kinds: args.kinds }, ctx.visibility)),
+      toConnection(await ctx.services.monitoring.alertsOf(ctx.caller, s, pageRequest(args), { kinds: args.kinds })),
   }),
   connectionHistory: t.field({
     type: [ConnectionEventRef],
@@ -170,9 +163,7 @@ builder.objectFields(StationRef, (t) => ({
     args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }), first: t.arg.int({ defaultValue: 100 }) },
     authScopes: { permission: 'monitoring:read' },
     resolve: (s, args, ctx) =>
-      operates(ctx, s)
-        ? ctx.services.monitoring.connectionHistory(s.id, { from: args.from, to: args.to, limit: historyLimit(args.first) })
-        : [],
+      ctx.services.monitoring.connectionHistory(ctx.caller, s, { from: args.from, to: args.to, limit: historyLimit(args.first) }),
   }),
   statusHistory: t.field({
     type: [StatusEventRef],
@@ -185,18 +176,17 @@ builder.objectFields(StationRef, (t) => ({
     },
     authScopes: { permission: 'monitoring:read' },
     resolve: (s, args, ctx) =>
-      operates(ctx, s)
-        ? ctx.services.monitoring.statusHistory(s.id, args.connectorId ?? null, { from: args.from, to: args.to, limit: historyLimit(args.first) })
-        : [],
+      ctx.services.monitoring.statusHistory(ctx.caller, s, args.connectorId ?? null, {
+        from: args.from,
+        to: args.to,
+        limit: historyLimit(args.first),
+      }),
   }),
   uptime: t.field({
     type: UptimeRef,
     args: { from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime', required: true }) },
     authScopes: { permission: 'monitoring:read' },
-    resolve: (s, args, ctx) => {
-      if (!operates(ctx, s)) throw new StationError('STATION_NOT_FOUND', `no station with identity "${s.identity}"`);
-      return ctx.services.monitoring.uptime(s.id, args.from, args.to);
-    },
+    resolve: (s, args, ctx) => ctx.services.monitoring.uptime(ctx.caller, s.identity, args.from, args.to),
   }),
 }));
 
@@ -226,7 +216,7 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     authScopes: { permission: 'monitoring:read' },
-    resolve: (_root, args, ctx) => ctx.services.monitoring.getFault(String(args.id), ctx.visibility),
+    resolve: (_root, args, ctx) => ctx.services.monitoring.getFault(ctx.caller, String(args.id)),
   }),
   faults: t.connection({
     type: FaultRef,
@@ -234,7 +224,7 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: FaultFilter }) },
     authScopes: { permission: 'monitoring:read' },
     resolve: async (_root, args, ctx) =>
-      toConnection(await ctx.services.monitoring.faults(pageRequest(args), args.filter ?? {}, ctx.visibility)),
+      toConnection(await ctx.services.monitoring.faults(ctx.caller, pageRequest(args), args.filter ?? {})),
   }),
   alerts: t.connection({
     type: AlertRef,
@@ -242,7 +232,7 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: AlertFilter }) },
     authScopes: { permission: 'monitoring:read' },
     resolve: async (_root, args, ctx) =>
-      toConnection(await ctx.services.monitoring.alerts(pageRequest(args), args.filter ?? {}, ctx.visibility)),
+      toConnection(await ctx.services.monitoring.alerts(ctx.caller, pageRequest(args), args.filter ?? {})),
   }),
 }));
 

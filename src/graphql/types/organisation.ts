@@ -16,14 +16,14 @@ builder.queryFields((t) => ({
     type: [OrganisationRef],
     description: 'Admins: all; operators and API keys: their own.',
     authScopes: { authenticated: true },
-    resolve: (_root, _args, ctx) => ctx.services.organisations.list(ctx.visibility),
+    resolve: (_root, _args, ctx) => ctx.services.organisations.list(ctx.caller),
   }),
   organisation: t.field({
     type: OrganisationRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     authScopes: { authenticated: true },
-    resolve: (_root, args, ctx) => ctx.services.organisations.get(String(args.id), ctx.visibility),
+    resolve: (_root, args, ctx) => ctx.services.organisations.get(ctx.caller, String(args.id)),
   }),
 }));
 

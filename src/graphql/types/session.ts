@@ -55,7 +55,7 @@ export const ChargingSessionRef = builder.objectRef<SessionView>('ChargingSessio
       type: IdTokenRef,
       nullable: true,
       description: 'The token the idTag matched, if it is one we know.',
-      resolve: (s, _args, ctx) => (s.idTokenId ? ctx.services.idTokens.get(s.idTokenId, ctx.visibility) : null),
+      resolve: (s) => s.idTokenId,
     }),
     authorizationStatus: t.expose('authorizationStatus', {
       type: AuthorizationStatusEnum,
@@ -98,7 +98,7 @@ builder.objectField(StationRef, 'sessions', (t) =>
     authScopes: { permission: 'sessions:read' },
     resolve: async (station, args, ctx) =>
       toConnection(
-        await ctx.services.sessions.list(pageRequest(args), { stationIdentity: station.identity, active: args.active }, ctx.visibility),
+        await ctx.services.sessions.list(ctx.caller, pageRequest(args), { stationIdentity: station.identity, active: args.active }),
       ),
   }),
 );
@@ -120,7 +120,7 @@ builder.queryFields((t) => ({
     description: 'Drivers: only their own sessions; operators and API keys: those at their stations. Null for any other.',
     args: { id: t.arg.id({ required: true }) },
     authScopes: { permission: 'sessions:read' },
-    resolve: (_root, args, ctx) => ctx.services.sessions.get(String(args.id), ctx.visibility),
+    resolve: (_root, args, ctx) => ctx.services.sessions.get(ctx.caller, String(args.id)),
   }),
   chargingSessions: t.connection({
     type: ChargingSessionRef,
@@ -131,7 +131,7 @@ builder.queryFields((t) => ({
       const f = args.filter ?? {};
       if (f.from && f.to && f.from >= f.to) throw badInput('filter.from must be before filter.to', 'filter.from');
       return toConnection(
-        await ctx.services.sessions.list(pageRequest(args), { ...f, idTokenId: f.idTokenId ? String(f.idTokenId) : null }, ctx.visibility),
+        await ctx.services.sessions.list(ctx.caller, pageRequest(args), { ...f, idTokenId: f.idTokenId ? String(f.idTokenId) : null }),
       );
     },
   }),

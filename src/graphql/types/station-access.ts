@@ -61,13 +61,13 @@ builder.queryFields((t) => ({
     type: StationAccessRef,
     args: { stationIdentity: t.arg.string({ required: true }) },
     authScopes: { permission: 'stations:manage' },
-    resolve: (_root, args, ctx) => ctx.services.access.view(ctx.visibility, args.stationIdentity),
+    resolve: (_root, args, ctx) => ctx.services.access.view(ctx.caller, args.stationIdentity),
   }),
   stationAccessGrants: t.field({
     type: [StationAccessGrantRef],
     args: { stationIdentity: t.arg.string({ required: true }) },
     authScopes: { permission: 'stations:manage' },
-    resolve: (_root, args, ctx) => ctx.services.access.grants(ctx.visibility, args.stationIdentity),
+    resolve: (_root, args, ctx) => ctx.services.access.grants(ctx.caller, args.stationIdentity),
   }),
 }));
 

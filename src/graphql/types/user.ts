@@ -1,7 +1,6 @@
 import { ROLES } from '../../domain/accounts/permissions.js';
 import type { UserView } from '../../domain/users/user.service.js';
 import { builder } from '../builder.js';
-import { viewerOf } from '../context.js';
 import { pageRequest, toConnection } from '../pagination.js';
 
 export const RoleEnum = builder.enumType('Role', {
@@ -41,7 +40,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The signed-in person (null for API keys).',
     authScopes: { authenticated: true },
-    resolve: (_root, _args, ctx) => (ctx.viewer?.kind === 'user' ? ctx.services.users.get(ctx.viewer.userId, { kind: 'all' }) : null),
+    resolve: (_root, _args, ctx) => ctx.services.users.ownAccount(ctx.caller),
   }),
   user: t.field({
     type: UserRef,
@@ -49,14 +48,14 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     authScopes: { authenticated: true },
     description: 'Drivers can read only themselves; operators their staff and the drivers at their stations.',
-    resolve: (_root, args, ctx) => ctx.services.users.get(String(args.id), ctx.visibility),
+    resolve: (_root, args, ctx) => ctx.services.users.get(ctx.caller, String(args.id)),
   }),
   users: t.connection({
     type: UserRef,
     args: { role: t.arg({ type: RoleEnum }) },
     authScopes: { permission: 'users:read' },
     resolve: async (_root, args, ctx) =>
-      toConnection(await ctx.services.users.list(pageRequest(args), ctx.visibility, { role: args.role ?? null })),
+      toConnection(await ctx.services.users.list(ctx.caller, pageRequest(args), { role: args.role ?? null })),
   }),
 }));
 
@@ -67,17 +66,18 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
     authScopes: { permission: 'users:manage' },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.users.create(
-        { ...input, role: input.role ?? undefined, organisationId: input.organisationId ? String(input.organisationId) : null },
-        viewerOf(ctx),
-      ),
+      ctx.services.users.create(ctx.caller, {
+        ...input,
+        role: input.role ?? undefined,
+        organisationId: input.organisationId ? String(input.organisationId) : null,
+      }),
   }),
   setUserRole: t.field({
     type: UserRef,
     args: { userId: t.arg.id({ required: true }), role: t.arg({ type: RoleEnum, required: true }), organisationId: t.arg.id() },
     authScopes: { permission: 'users:manage' },
     resolve: (_root, args, ctx) =>
-      ctx.services.users.setRole(String(args.userId), args.role, args.organisationId ? String(args.organisationId) : null, viewerOf(ctx)),
+      ctx.services.users.setRole(ctx.caller, String(args.userId), args.role, args.organisationId ? String(args.organisationId) : null),
   }),
   setUserDisabled: t.field({
     type: UserRef,
