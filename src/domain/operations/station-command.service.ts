@@ -74,7 +74,7 @@ export class StationCommandService {
   /** Drivers stop only their own sessions; operators those at their organisation's stations. Any other is not found. */
   async stopCharging(caller: Caller, sessionId: string): Promise<CommandOutcome<ResultOf<'STOP_CHARGING'>>> {
     const { visibility } = caller;
-    const session = await this.sessions.get(sessionId, visibility);
+    const session = await this.sessions.get(caller, sessionId);
     if (!session) throw new SessionsError('SESSION_NOT_FOUND', `no charging session with id ${sessionId}`);
     if (session.status !== 'ACTIVE') {
       throw new OperationsError('SESSION_NOT_ACTIVE', `charging session ${sessionId} has already stopped`);
