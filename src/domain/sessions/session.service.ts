@@ -1,6 +1,5 @@
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { Visibility } from '../accounts/viewer.js';
 import type { Caller } from '../caller.js';
 import type { EventPublisher } from '../events.js';
 import { isUuid } from '../ids.js';
@@ -205,18 +204,13 @@ export class SessionService {
   }
 
   /** A session the caller may see (drivers: their own; operators: at their stations); null otherwise. */
-  get(caller: Caller, id: string): Promise<SessionView | null>;
-  /** The same by a bare Visibility, the form the command services call (stopCharging). */
-  get(id: string, visibility: Visibility): Promise<SessionView | null>;
-  async get(callerOrId: Caller | string, idOrVisibility: string | Visibility): Promise<SessionView | null> {
-    const [id, visibility] =
-      typeof callerOrId === 'string' ? [callerOrId, idOrVisibility as Visibility] : [idOrVisibility as string, callerOrId.visibility];
+  async get(caller: Caller, id: string): Promise<SessionView | null> {
     if (!isUuid(id)) return null;
     const em = this.orm.em.fork();
     const session = await em.findOne(ChargingSessionSchema, { id }, { populate: ['station'] });
     if (!session) return null;
     const view = toSessionView(session, stationOf(session));
-    return seesSession(visibility, view) ? view : null;
+    return seesSession(caller.visibility, view) ? view : null;
   }
 
   async list(caller: Caller, page: PageRequest, filter: SessionFilter): Promise<Page<SessionView>> {
