@@ -13,7 +13,7 @@ import { operatesStation } from '../../domain/stations/station-scope.js';
 import { builder } from '../builder.js';
 import { listLimit, pageRequest, toConnection } from '../pagination.js';
 import { filterEvents } from '../subscriptions.js';
-import { ConnectorErrorCodeEnum, ConnectorStatusEnum, StationRef } from './station.js';
+import { ConnectorStatusEnum, reportedErrorFields, StationRef } from './station.js';
 
 // Monitoring is operator data (monitoring:read): faults, alerts, connection and status history,
 // uptime. Only of stations the caller operates: admins all, operators and API keys their
@@ -34,10 +34,7 @@ export const FaultRef = builder.objectRef<FaultView>('Fault').implement({
     station: t.field({ type: StationRef, nullable: true, resolve: (f) => f.stationId }),
     connectorId: t.exposeInt('connectorId', { description: '0 is the station itself.' }),
     status: t.expose('status', { type: ConnectorStatusEnum, description: 'The status reported with the error.' }),
-    errorCode: t.expose('errorCode', { type: ConnectorErrorCodeEnum }),
-    info: t.exposeString('info', { nullable: true }),
-    vendorId: t.exposeString('vendorId', { nullable: true }),
-    vendorErrorCode: t.exposeString('vendorErrorCode', { nullable: true }),
+    ...reportedErrorFields(t),
     open: t.exposeBoolean('open'),
     openedAt: t.expose('openedAt', { type: 'DateTime', description: 'When the charger says the error began.' }),
     closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true }),
@@ -97,10 +94,7 @@ const StatusEventRef = builder.objectRef<StatusEventView>('ConnectorStatusRecord
   fields: (t) => ({
     connectorId: t.exposeInt('connectorId'),
     status: t.expose('status', { type: ConnectorStatusEnum }),
-    errorCode: t.expose('errorCode', { type: ConnectorErrorCodeEnum }),
-    info: t.exposeString('info', { nullable: true }),
-    vendorId: t.exposeString('vendorId', { nullable: true }),
-    vendorErrorCode: t.exposeString('vendorErrorCode', { nullable: true }),
+    ...reportedErrorFields(t),
     occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When the status began, per the charger.' }),
     receivedAt: t.expose('receivedAt', { type: 'DateTime' }),
     applied: t.exposeBoolean('applied', { description: 'False when a newer status was already known when it arrived.' }),

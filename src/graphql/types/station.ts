@@ -1,6 +1,6 @@
 import type { StationStatusEvent } from '../../domain/stations/station.types.js';
 import { findsStation } from '../../domain/stations/station-scope.js';
-import { CONNECTOR_ERROR_CODES, CONNECTOR_STATUSES } from '../../domain/stations/station.types.js';
+import { CONNECTOR_ERROR_CODES, CONNECTOR_STATUSES, type ConnectorErrorCode } from '../../domain/stations/station.types.js';
 import type { ConnectorView, StationReportView, StationView } from '../../domain/stations/station.types.js';
 import { STATION_REPORT_KINDS } from '../../domain/stations/station-report.entity.js';
 import { builder } from '../builder.js';
@@ -21,16 +21,32 @@ const StationStatusEventKindEnum = builder.enumType('StationStatusEventKind', {
   values: ['CONNECTOR_STATUS', 'CONNECTION', 'BOOT'] as const,
 });
 
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** The error part of a connector's status report: the same on a connector, a status record and a fault. */
+interface ReportedError {
+  errorCode: ConnectorErrorCode;
+  info: string | null;
+  vendorId: string | null;
+  vendorErrorCode: string | null;
+}
+
+export function reportedErrorFields<Shape extends ReportedError>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, Shape>) {
+  return {
+    errorCode: t.field({ type: ConnectorErrorCodeEnum, resolve: (s) => s.errorCode }),
+    info: t.string({ nullable: true, resolve: (s) => s.info }),
+    vendorId: t.string({ nullable: true, resolve: (s) => s.vendorId }),
+    vendorErrorCode: t.string({ nullable: true, resolve: (s) => s.vendorErrorCode }),
+  };
+}
+
 export const ConnectorRef = builder.objectRef<ConnectorView>('Connector').implement({
   description: 'A connector of a station as last reported. connectorId 0 is the station itself.',
   authScopes: { permission: 'stations:read' },
   fields: (t) => ({
     connectorId: t.exposeInt('connectorId'),
     status: t.expose('status', { type: ConnectorStatusEnum }),
-    errorCode: t.expose('errorCode', { type: ConnectorErrorCodeEnum }),
-    info: t.exposeString('info', { nullable: true }),
-    vendorId: t.exposeString('vendorId', { nullable: true }),
-    vendorErrorCode: t.exposeString('vendorErrorCode', { nullable: true }),
+    ...reportedErrorFields(t),
     statusAt: t.expose('statusAt', { type: 'DateTime', nullable: true, description: 'When the charger says this status began.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
