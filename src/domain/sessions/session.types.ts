@@ -91,16 +91,8 @@ export interface SessionView {
   updatedAt: string;
 }
 
-/** Published on `meter.values` once the batch is committed. */
-export interface MeterSampleEvent {
-  sampledAt: string;
-  measurand: string;
-  phase: string | null;
-  unit: string | null;
-  context: string | null;
-  location: string | null;
-  value: string;
-}
+/** A sample as `meter.values` carries it: the view without what subscribers do not need. */
+export type MeterSampleEvent = Omit<MeterSampleView, 'format' | 'numericValue'>;
 
 export interface MeterValuesEvent {
   stationId: string;
