@@ -81,7 +81,7 @@ async function listen(
   const fileAccess = bearerFileAccess(services.app, (req) => requestOrigin(req, config.trustProxy).remoteAddress);
   const onRequest = routeRequests(
     [
-      createFileRoutes({ diagnostics: services.app.diagnostics, firmware: services.app.firmware, access: fileAccess, log }),
+      createFileRoutes({ diagnostics: services.app.diagnostics, firmwareFiles: services.app.firmwareFiles, access: fileAccess, log }),
       healthRoute(() => ({ stationsConnected: ocpp.connectedCount(), events: events.transport, commands: router.transport })),
     ],
     (req, res) => void graphql.yoga.handle(req, res),

@@ -6,7 +6,9 @@ import { ApiKeyService } from '../domain/accounts/api-key.service.js';
 import { StationAccessService } from '../domain/access/station-access.service.js';
 import { AuditService } from '../domain/audit/audit.service.js';
 import { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
-import { FirmwareService } from '../domain/firmware/firmware.service.js';
+import { FirmwareFileService } from '../domain/firmware/firmware-files.service.js';
+import { FirmwareProgressService } from '../domain/firmware/firmware-progress.service.js';
+import { FirmwareRolloutService } from '../domain/firmware/firmware-rollout.service.js';
 import { MonitoringService } from '../domain/monitoring/monitoring.service.js';
 import { ChargingLimitService } from '../domain/operations/charging-limit.service.js';
 import { CommandRunner } from '../domain/operations/command-runner.js';
@@ -99,9 +101,10 @@ export async function createServices({ config, log, database, events, link, publ
     publicUrl,
     maxUploadBytes: config.files.diagnosticsMaxBytes,
   });
-  const firmware = new FirmwareService(orm, events, stationRows, telemetry, monitoring, runner, files, {
+  const firmwareFiles = new FirmwareFileService(orm, files, { publicUrl, maxFileBytes: config.files.firmwareMaxBytes });
+  const firmwareProgress = new FirmwareProgressService(orm, events, telemetry, monitoring, { nodeId: config.nodeId });
+  const firmwareRollouts = new FirmwareRolloutService(orm, events, stationRows, runner, firmwareFiles, firmwareProgress, {
     publicUrl,
-    maxFileBytes: config.files.firmwareMaxBytes,
     nodeId: config.nodeId,
   });
 
@@ -124,7 +127,8 @@ export async function createServices({ config, log, database, events, link, publ
     chargingLimits: new ChargingLimitService(orm, runner, stationRows),
     monitoring,
     diagnostics,
-    firmware,
+    firmwareFiles,
+    firmwareRollouts,
   };
   const ocpp: OcppServices = {
     stations,
@@ -133,7 +137,7 @@ export async function createServices({ config, log, database, events, link, publ
     idTokens,
     sessions,
     diagnostics,
-    firmware,
+    firmwareProgress,
     heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds,
   };
 
@@ -149,13 +153,13 @@ export async function createServices({ config, log, database, events, link, publ
       }
       const released = await presence.releaseStationsOfThisNode();
       if (released) log.info('marked stations of a previous run offline', { count: released });
-      const interrupted = await firmware.failInterruptedJobs();
+      const interrupted = await firmwareProgress.failInterruptedJobs();
       if (interrupted) log.warn('firmware jobs a previous run never sent marked SEND_FAILED', { count: interrupted });
     },
     async close() {
       // Calls to stations have failed by now; let their requests and jobs record that.
       await diagnostics.close();
-      await firmware.close();
+      await firmwareRollouts.close();
       await writer.close();
       await presence.close();
     },

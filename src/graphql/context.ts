@@ -11,7 +11,8 @@ import type { StationCommandService } from '../domain/operations/station-command
 import type { StationConfigurationService } from '../domain/operations/station-configuration.service.js';
 import type { OrganisationService } from '../domain/organisations/organisation.service.js';
 import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
-import type { FirmwareService } from '../domain/firmware/firmware.service.js';
+import type { FirmwareFileService } from '../domain/firmware/firmware-files.service.js';
+import type { FirmwareRolloutService } from '../domain/firmware/firmware-rollout.service.js';
 import type { MonitoringService } from '../domain/monitoring/monitoring.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationRegistry } from '../domain/stations/station-registry.service.js';
@@ -34,7 +35,8 @@ export interface AppServices {
   users: UserService;
   monitoring: MonitoringService;
   diagnostics: DiagnosticsService;
-  firmware: FirmwareService;
+  firmwareFiles: FirmwareFileService;
+  firmwareRollouts: FirmwareRolloutService;
   events: EventBus;
   commands: StationCommandService;
   configuration: StationConfigurationService;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
-import type { FirmwareService } from '../domain/firmware/firmware.service.js';
+import type { FirmwareFileService } from '../domain/firmware/firmware-files.service.js';
 import type { IncomingFile } from '../files/file-store.js';
 import type { Logger } from '../logger.js';
 import type { Visibility } from '../domain/accounts/viewer.js';
@@ -13,7 +13,7 @@ import { MultipartError, multipartBoundary, readMultipartFile } from './multipar
 
 export interface FileRoutesOptions {
   diagnostics: DiagnosticsService;
-  firmware: FirmwareService;
+  firmwareFiles: FirmwareFileService;
   access: FileAccessPolicy;
   log: Logger;
 }
@@ -37,7 +37,7 @@ const FIRMWARE_FILE = /^\/firmware\/([^/]+)\/file$/;
 const FIRMWARE_UPLOAD = /^\/firmware\/?$/;
 
 export function createFileRoutes(options: FileRoutesOptions): RouteHandler {
-  const { diagnostics, firmware, access, log } = options;
+  const { diagnostics, firmwareFiles, access, log } = options;
 
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -63,13 +63,13 @@ export function createFileRoutes(options: FileRoutesOptions): RouteHandler {
       });
     } else if ((m = FIRMWARE_JOB_DOWNLOAD.exec(path)) && isRead(method)) {
       const [jobId, token] = [segment(m[1]), segment(m[2])];
-      run(async () => sendFile(req, res, await firmware.openJobDownload(jobId, token)));
+      run(async () => sendFile(req, res, await firmwareFiles.openJobDownload(jobId, token)));
     } else if ((m = FIRMWARE_FILE.exec(path)) && isRead(method)) {
       const id = segment(m[1]);
       run(async () => {
         const caller = await allowed(req, res, access, 'DOWNLOAD_FIRMWARE');
         if (!caller) return;
-        await sendFile(req, res, await firmware.openFile(caller, id));
+        await sendFile(req, res, await firmwareFiles.openFile(caller, id));
       });
     } else if (FIRMWARE_UPLOAD.test(path) && method === 'POST') {
       run(async () => {
@@ -80,7 +80,7 @@ export function createFileRoutes(options: FileRoutesOptions): RouteHandler {
           problem(req, res, 403, 'FORBIDDEN', 'you may upload firmware only for your own organisation');
           return;
         }
-        json(res, 201, await firmware.uploadFile(caller, await incomingFile(req, url, null), owner));
+        json(res, 201, await firmwareFiles.uploadFile(caller, await incomingFile(req, url, null), owner));
       });
     } else {
       problem(req, res, 404, 'NOT_FOUND', `no ${method} ${path}`);

@@ -1,5 +1,5 @@
 import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
-import type { FirmwareService } from '../domain/firmware/firmware.service.js';
+import type { FirmwareProgressService } from '../domain/firmware/firmware-progress.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationPresence } from '../domain/stations/station-presence.service.js';
 import type { StationRegistry } from '../domain/stations/station-registry.service.js';
@@ -15,7 +15,7 @@ export interface OcppServices {
   idTokens: IdTokenService;
   sessions: SessionService;
   diagnostics: DiagnosticsService;
-  firmware: FirmwareService;
+  firmwareProgress: FirmwareProgressService;
   heartbeatIntervalSeconds: number;
 }
 

@@ -9,3 +9,7 @@ export type FirmwareErrorCode =
 export class FirmwareError extends DomainError<FirmwareErrorCode> {
   readonly area = 'firmware';
 }
+
+export const firmwareFileNotFound = () => new FirmwareError('FIRMWARE_FILE_NOT_FOUND', 'no such firmware file');
+
+export const invalidFirmwareInput = (message: string, field: string) => new FirmwareError('INVALID_FIRMWARE_INPUT', message, { field });

@@ -1,5 +1,5 @@
 import { FIRMWARE_JOB_STATUSES } from '../../domain/firmware/firmware-status.js';
-import { MAX_ROLLOUT_STATIONS } from '../../domain/firmware/firmware.service.js';
+import { MAX_ROLLOUT_STATIONS } from '../../domain/firmware/firmware-input.js';
 import type { FirmwareFileView, FirmwareJobView, FirmwareRolloutView, RolloutCounts } from '../../domain/firmware/firmware.types.js';
 import { builder } from '../builder.js';
 import { listLimit, pageRequest, toConnection } from '../pagination.js';
@@ -50,7 +50,7 @@ export const FirmwareJobRef = builder.objectRef<FirmwareJobView>('FirmwareJob').
     rollout: t.field({
       type: FirmwareRolloutRef,
       nullable: true,
-      resolve: (j, _args, ctx) => ctx.services.firmware.getRollout(ctx.caller, j.rolloutId),
+      resolve: (j, _args, ctx) => ctx.services.firmwareRollouts.getRollout(ctx.caller, j.rolloutId),
     }),
     stationIdentity: t.exposeString('stationIdentity'),
     station: t.field({ type: StationRef, nullable: true, resolve: (j) => j.stationId }),
@@ -93,19 +93,19 @@ FirmwareRolloutRef.implement({
       type: FirmwareFileRef,
       nullable: true,
       description: "Null when the file is not the caller's organisation's.",
-      resolve: (r, _args, ctx) => (r.firmwareFileId ? ctx.services.firmware.getFile(ctx.caller, r.firmwareFileId) : null),
+      resolve: (r, _args, ctx) => (r.firmwareFileId ? ctx.services.firmwareFiles.getFile(ctx.caller, r.firmwareFileId) : null),
     }),
     externalLocation: t.exposeString('externalLocation', { nullable: true }),
     retrieveAt: t.expose('retrieveAt', { type: 'DateTime' }),
     retries: t.exposeInt('retries', { nullable: true }),
     retryInterval: t.exposeInt('retryInterval', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    counts: t.field({ type: RolloutCountsRef, resolve: (r, _args, ctx) => ctx.services.firmware.rolloutCounts(ctx.caller, r.id) }),
+    counts: t.field({ type: RolloutCountsRef, resolve: (r, _args, ctx) => ctx.services.firmwareRollouts.rolloutCounts(ctx.caller, r.id) }),
     jobs: t.field({
       type: [FirmwareJobRef],
       description: 'By station identity.',
       args: { status: t.arg({ type: [FirmwareJobStatusEnum] }) },
-      resolve: (r, args, ctx) => ctx.services.firmware.rolloutJobs(ctx.caller, r.id, args.status),
+      resolve: (r, args, ctx) => ctx.services.firmwareRollouts.rolloutJobs(ctx.caller, r.id, args.status),
     }),
   }),
 });
@@ -116,7 +116,7 @@ builder.objectField(StationRef, 'firmwareJobs', (t) =>
     description: 'Newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
     authScopes: MAINTENANCE_READ,
-    resolve: (s, args, ctx) => ctx.services.firmware.jobsForStation(ctx.caller, s, listLimit(args.first, 20, 200)),
+    resolve: (s, args, ctx) => ctx.services.firmwareRollouts.jobsForStation(ctx.caller, s, listLimit(args.first, 20, 200)),
   }),
 );
 
@@ -126,7 +126,7 @@ builder.objectField(AlertRef, 'firmwareJob', (t) =>
     nullable: true,
     authScopes: MAINTENANCE_READ,
     resolve: (a, _args, ctx) =>
-      a.subjectType === 'FIRMWARE_JOB' && a.subjectId ? ctx.services.firmware.getJob(ctx.caller, a.subjectId) : null,
+      a.subjectType === 'FIRMWARE_JOB' && a.subjectId ? ctx.services.firmwareRollouts.getJob(ctx.caller, a.subjectId) : null,
   }),
 );
 
@@ -136,26 +136,26 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     authScopes: { permission: 'stations:command' },
-    resolve: (_root, args, ctx) => ctx.services.firmware.getFile(ctx.caller, String(args.id)),
+    resolve: (_root, args, ctx) => ctx.services.firmwareFiles.getFile(ctx.caller, String(args.id)),
   }),
   firmwareFiles: t.connection({
     type: FirmwareFileRef,
     description: "Newest first: the caller's organisation's (admins: all).",
     authScopes: { permission: 'stations:command' },
-    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmware.listFiles(ctx.caller, pageRequest(args))),
+    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmwareFiles.listFiles(ctx.caller, pageRequest(args))),
   }),
   firmwareRollout: t.field({
     type: FirmwareRolloutRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     authScopes: MAINTENANCE_READ,
-    resolve: (_root, args, ctx) => ctx.services.firmware.getRollout(ctx.caller, String(args.id)),
+    resolve: (_root, args, ctx) => ctx.services.firmwareRollouts.getRollout(ctx.caller, String(args.id)),
   }),
   firmwareRollouts: t.connection({
     type: FirmwareRolloutRef,
     description: 'Newest first: those with a station the caller operates.',
     authScopes: MAINTENANCE_READ,
-    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmware.listRollouts(ctx.caller, pageRequest(args))),
+    resolve: async (_root, args, ctx) => toConnection(await ctx.services.firmwareRollouts.listRollouts(ctx.caller, pageRequest(args))),
   }),
 }));
 
@@ -179,7 +179,7 @@ builder.mutationField('updateFirmware', (t) =>
     args: { input: t.arg({ type: UpdateFirmwareInput, required: true }) },
     authScopes: { permission: 'stations:command' },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.firmware.rollout(ctx.caller, { ...input, firmwareFileId: input.firmwareFileId ? String(input.firmwareFileId) : null }),
+      ctx.services.firmwareRollouts.rollout(ctx.caller, { ...input, firmwareFileId: input.firmwareFileId ? String(input.firmwareFileId) : null }),
   }),
 );
 

@@ -80,7 +80,7 @@ const diagnosticsStatusNotification: Handler<DiagnosticsStatusNotificationReques
 };
 
 const firmwareStatusNotification: Handler<FirmwareStatusNotificationRequest> = async (station, p, s) => {
-  await s.firmware.recordStatus(station.identity, { progress: toFirmwareProgress(p), reported: p.status });
+  await s.firmwareProgress.recordStatus(station.identity, { progress: toFirmwareProgress(p), reported: p.status });
   return {};
 };
 
