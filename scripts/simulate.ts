@@ -5,7 +5,7 @@
 //   npm run simulate -- --stations 3 [--url http://127.0.0.1:4000] [--interval 10] [--duration 0]
 import { connectCharger, type ChargerClient, type ChargerClientOptions } from '../test/helpers/charger-client.js';
 import { parseFlags } from './load/args.js';
-import { ensureIdTokens, ensureStations, setBearerToken } from './load/graphql.js';
+import { ensureIdTokens, ensureStations, loginToken, setBearerToken } from './load/graphql.js';
 import {
   AcSession,
   bootNotification,
@@ -38,7 +38,13 @@ const flags = parseFlags(
 );
 
 const baseUrl = flags.url.replace(/\/+$/, '');
-setBearerToken(flags.token || process.env.CSMS_API_TOKEN || undefined);
+// Registering stations needs a caller: a token, or the admin account the server was started with.
+const { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword } = process.env;
+setBearerToken(
+  flags.token ||
+    process.env.CSMS_API_TOKEN ||
+    (adminEmail && adminPassword ? await loginToken(baseUrl, adminEmail, adminPassword) : undefined),
+);
 const ocppUrl = `${baseUrl.replace(/^http/, 'ws')}/ocpp`;
 const width = Math.max(4, String(flags.stations).length);
 const identityOf = (i: number) => `${flags.prefix}-${String(i + 1).padStart(width, '0')}`;

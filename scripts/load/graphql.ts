@@ -156,3 +156,14 @@ async function ensure<T>(
   });
   return { created, existing: items.length - created };
 }
+
+/** An access token for setup work (registering stations and tokens): the load tools log in like any client. */
+export async function loginToken(baseUrl: string, email: string, password: string): Promise<string> {
+  const res = await graphql<{ login: { accessToken: string } }>(
+    baseUrl,
+    'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }',
+    { email, password },
+  );
+  if (!res.data?.login) throw new GraphQLRequestError(`login as ${email} failed: ${res.errors?.[0]?.message ?? 'no answer'}`, res.errors);
+  return res.data.login.accessToken;
+}
