@@ -10,8 +10,7 @@ import { InFlight } from '../in-flight.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
 import type { MonitoringService } from '../monitoring/monitoring.service.js';
-import { CALL_FAILURE_CODES, type CommandRunner } from '../operations/command-runner.js';
-import { OperationsError } from '../operations/operations.errors.js';
+import { isCallFailure, type CommandRunner } from '../operations/command-runner.js';
 import type { Station } from '../stations/station.entity.js';
 import type { AfterCommit } from '../stations/station-observer.js';
 import type { StationRef, StationRepository } from '../stations/station.repository.js';
@@ -123,7 +122,7 @@ export class DiagnosticsService {
       event = { kind: 'ANSWERED', fileName: result.fileName };
     } catch (err) {
       // No usable answer: offline or silent is a send failure; an error answer is the station refusing.
-      const known = err instanceof OperationsError && CALL_FAILURE_CODES.includes(err.code);
+      const known = isCallFailure(err);
       event = { kind: 'CALL_FAILED', rejected: known && err.code === 'STATION_ERROR' };
       failureReason = known ? err.message : 'the request could not be sent';
       if (!known) {

@@ -6,8 +6,7 @@ import type { EventPublisher } from '../events.js';
 import { InFlight } from '../in-flight.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
-import { CALL_FAILURE_CODES, type CommandRunner } from '../operations/command-runner.js';
-import { OperationsError } from '../operations/operations.errors.js';
+import { isCallFailure, type CommandRunner } from '../operations/command-runner.js';
 import { encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import { newSecretToken } from '../secret-token.js';
 import type { OperatedStation, StationRef, StationRepository } from '../stations/station.repository.js';
@@ -135,7 +134,7 @@ export class FirmwareRolloutService {
       });
       outcome = { kind: 'SENT' };
     } catch (err) {
-      const known = err instanceof OperationsError && CALL_FAILURE_CODES.includes(err.code);
+      const known = isCallFailure(err);
       outcome = { kind: 'SEND_FAILED', reason: known ? err.message : 'the request could not be sent' };
     }
     await this.progress.recordSendOutcome(jobId, outcome);

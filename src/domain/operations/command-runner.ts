@@ -21,8 +21,12 @@ const FAILURE: Record<DeliveryFailure, { status: CommandStatus; code: Operations
   CHARGER_ERROR: { status: 'CHARGER_ERROR', code: 'STATION_ERROR' },
 };
 
-/** The codes `run` rejects with when the station gave no usable answer (the attempt is recorded). */
-export const CALL_FAILURE_CODES: readonly OperationsErrorCode[] = ['STATION_OFFLINE', 'STATION_TIMEOUT', 'STATION_ERROR'];
+const CALL_FAILURE_CODES: ReadonlySet<OperationsErrorCode> = new Set(Object.values(FAILURE).map((f) => f.code));
+
+/** Whether `run` rejected because the station gave no usable answer (offline, silent, or an error answer); the attempt is recorded. */
+export function isCallFailure(err: unknown): err is OperationsError {
+  return err instanceof OperationsError && CALL_FAILURE_CODES.has(err.code);
+}
 
 /**
  * Sends one command to a station and keeps the record: PENDING before it leaves, then the
