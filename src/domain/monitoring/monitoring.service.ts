@@ -36,7 +36,7 @@ import type {
 } from './monitoring.types.js';
 import { toAlertView, toFaultView } from './monitoring.views.js';
 import { StationConnectionEventSchema } from './station-connection-event.entity.js';
-import { StationHistoryService } from './station-history.service.js';
+import { StationHistoryService, type UptimeStation } from './station-history.service.js';
 
 export interface MonitoringServiceOptions {
   /** How long after a reset or a firmware install a boot still counts as expected. */
@@ -63,7 +63,7 @@ export class MonitoringService implements StationObserver {
     options: MonitoringServiceOptions = {},
   ) {
     this.rebootGraceMs = options.rebootGraceMs ?? DEFAULT_REBOOT_GRACE_MS;
-    this.history = new StationHistoryService(orm, stations);
+    this.history = new StationHistoryService(orm);
   }
 
   async connectionChanged(em: EntityManager, change: ConnectionChange): Promise<AfterCommit> {
@@ -294,8 +294,8 @@ export class MonitoringService implements StationObserver {
     return this.history.statusHistory(caller, station, connectorId, range);
   }
 
-  uptime(caller: Caller, identity: string, from: Date, to: Date, now?: Date): Promise<UptimeView> {
-    return this.history.uptime(caller, identity, from, to, now);
+  uptime(caller: Caller, station: UptimeStation, from: Date, to: Date, now?: Date): Promise<UptimeView> {
+    return this.history.uptime(caller, station, from, to, now);
   }
 }
 

@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Caller } from '../caller.js';
 import { ConnectorStatusEventSchema } from '../stations/connector-status-event.entity.js';
-import type { StationRef, StationRepository } from '../stations/station.repository.js';
-import { operatesStation } from '../stations/station-scope.js';
+import type { StationRef } from '../stations/station.repository.js';
+import { operatesStation, requireOperates } from '../stations/station-scope.js';
 import type { ConnectorStatus } from '../stations/station.types.js';
 import { computeAvailability, type StateChange } from './availability.js';
 import { invalidMonitoringQuery as invalid } from './monitoring.errors.js';
@@ -13,15 +13,15 @@ import { StationConnectionEventSchema } from './station-connection-event.entity.
 // Uptime reads every event of the window; a year of a busy station is still a few thousand rows.
 const MAX_UPTIME_WINDOW_MS = 366 * 24 * 3600_000;
 
+/** The station whose uptime is asked for, as the caller already has it. */
+export type UptimeStation = StationRef & { identity: string };
+
 /**
  * A station's connection and status histories, and the uptime and availability computed from
  * them. Operator data: only of stations the caller operates.
  */
 export class StationHistoryService {
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly stations: StationRepository,
-  ) {}
+  constructor(private readonly orm: MikroORM) {}
 
   /** Newest first; none for a station the caller does not operate. */
   async connectionHistory(caller: Caller, station: StationRef, range: HistoryRange): Promise<ConnectionEventView[]> {
@@ -52,8 +52,9 @@ export class StationHistoryService {
    * connection and status histories. A window reaching into the future is measured until now.
    * STATION_NOT_FOUND for a station the caller does not operate.
    */
-  async uptime(caller: Caller, identity: string, from: Date, to: Date, now = new Date()): Promise<UptimeView> {
-    const { id: stationId } = await this.stations.requireOperated(identity, caller.visibility);
+  async uptime(caller: Caller, station: UptimeStation, from: Date, to: Date, now = new Date()): Promise<UptimeView> {
+    requireOperates(caller.visibility, station);
+    const stationId = station.id;
     if (from >= to) throw invalid('from must be before to', 'from');
     if (from >= now) throw invalid('from must be in the past', 'from');
     if (to.getTime() - from.getTime() > MAX_UPTIME_WINDOW_MS) throw invalid('the window may span at most 366 days', 'to');

@@ -1,4 +1,5 @@
 import { seesOrganisation, type Visibility } from '../accounts/viewer.js';
+import { stationNotFound } from './station.errors.js';
 
 // Which stations (and rows of a station) a viewer reaches. Two levels:
 //   finds     the station and its public data: drivers every station, operators and API keys
@@ -13,6 +14,11 @@ export function findsStation(visibility: Visibility, organisationId: string | nu
 
 export function operatesStation(visibility: Visibility, organisationId: string | null | undefined): boolean {
   return seesOrganisation(visibility, organisationId);
+}
+
+/** For a station already read: STATION_NOT_FOUND unless the caller operates it. */
+export function requireOperates(visibility: Visibility, station: { identity: string; organisationId: string | null }): void {
+  if (!operatesStation(visibility, station.organisationId)) throw stationNotFound(station.identity);
 }
 
 // An `$in` with no values: MikroORM renders it as a condition no row meets.

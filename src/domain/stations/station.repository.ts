@@ -4,7 +4,7 @@ import { ALL, type Visibility } from '../accounts/viewer.js';
 import { isUuid } from '../ids.js';
 import { ConnectorSchema, type Connector } from './connector.entity.js';
 import { StationSchema, type Station } from './station.entity.js';
-import { StationError } from './station.errors.js';
+import { StationError, stationNotFound } from './station.errors.js';
 import { findableStationsWhere, findsStation, operatesStation } from './station-scope.js';
 import type { SecurityProfile, StationCredentials } from './station.types.js';
 
@@ -236,8 +236,6 @@ export class StationRepository {
     return ref;
   }
 }
-
-export const stationNotFound = (identity: string) => new StationError('STATION_NOT_FOUND', `no station with identity "${identity}"`);
 
 const toProfile = (n: number): SecurityProfile => (n >= 2 ? 2 : n <= 0 ? 0 : 1);
 

@@ -180,7 +180,7 @@ builder.objectFields(StationRef, (t) => ({
     type: UptimeRef,
     args: { from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime', required: true }) },
     authScopes: { permission: 'monitoring:read' },
-    resolve: (s, args, ctx) => ctx.services.monitoring.uptime(ctx.caller, s.identity, args.from, args.to),
+    resolve: (s, args, ctx) => ctx.services.monitoring.uptime(ctx.caller, s, args.from, args.to),
   }),
 }));
 
