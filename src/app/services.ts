@@ -131,10 +131,8 @@ export async function createServices({ config, log, database, events, link, publ
     firmwareRollouts,
   };
   const ocpp: OcppServices = {
-    stations,
     presence,
     telemetry,
-    idTokens,
     sessions,
     diagnostics,
     firmwareProgress,

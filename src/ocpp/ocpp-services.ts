@@ -2,17 +2,13 @@ import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.servi
 import type { FirmwareProgressService } from '../domain/firmware/firmware-progress.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationPresence } from '../domain/stations/station-presence.service.js';
-import type { StationRegistry } from '../domain/stations/station-registry.service.js';
 import type { StationTelemetry } from '../domain/stations/station-telemetry.service.js';
-import type { IdTokenService } from '../domain/users/id-token.service.js';
 import type { StationContext } from './types.js';
 
 /** What an OCPP handler may call: domain services only, never the ORM. */
 export interface OcppServices {
-  stations: StationRegistry;
   presence: StationPresence;
   telemetry: StationTelemetry;
-  idTokens: IdTokenService;
   sessions: SessionService;
   diagnostics: DiagnosticsService;
   firmwareProgress: FirmwareProgressService;

@@ -13,7 +13,7 @@ import type { Station } from './station.entity.js';
 import { StationSchema } from './station.entity.js';
 import { StationError } from './station.errors.js';
 import { generateStationPassword, hashStationPassword, STATION_PASSWORD } from './station-password.js';
-import type { OperatedStation, StationRepository } from './station.repository.js';
+import type { StationRepository } from './station.repository.js';
 import type { SecurityProfile, StationCredentials, StationView } from './station.types.js';
 import { toStationView } from './station.views.js';
 
@@ -192,10 +192,6 @@ export class StationRegistry {
     return station ? this.view(em, station) : null;
   }
 
-  async getById(caller: Caller, id: string): Promise<StationView | null> {
-    return (await this.getByIds(caller, [id]))[0];
-  }
-
   /** For batched per-row lookups: one view or null per id, in the order asked. */
   async getByIds(caller: Caller, ids: readonly string[]): Promise<(StationView | null)[]> {
     const em = this.repository.fork();
@@ -203,11 +199,6 @@ export class StationRegistry {
     const connectors = await this.repository.connectorsByStation(em, stations.map((s) => s.id));
     const byId = new Map(stations.map((s) => [s.id, toStationView(s, connectors.get(s.id) ?? [])]));
     return ids.map((id) => byId.get(id) ?? null);
-  }
-
-  /** For actions on a station only its operators may take: STATION_NOT_FOUND for anyone else. */
-  requireOperated(caller: Caller, identity: string): Promise<OperatedStation> {
-    return this.repository.requireOperated(identity, caller.visibility);
   }
 
   async list(caller: Caller, page: PageRequest, filter: StationFilter): Promise<Page<StationView>> {
