@@ -55,7 +55,6 @@ async function listen(
 ): Promise<App> {
   // Calls to chargers take the routed path (`edge.router`, below, exists before anything can call).
   let edge: OcppEdge;
-  const caller = { call: (identity: string, action: string, payload: unknown, timeoutMs?: number) => edge.router.call(identity, action, payload, timeoutMs) };
   // Known once listening (port 0 in tests); PUBLIC_URL when chargers reach us by another name.
   let publicUrl = config.publicUrl ?? '';
   const services = await createServices({
@@ -63,7 +62,7 @@ async function listen(
     log,
     database,
     events,
-    link: createStationLink(caller),
+    link: createStationLink({ call: (identity, action, payload, timeoutMs) => edge.router.call(identity, action, payload, timeoutMs) }),
     publicUrl: () => publicUrl,
   });
   await services.recover();
