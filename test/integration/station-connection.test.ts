@@ -84,6 +84,22 @@ describe('presence', () => {
     await charger.close().catch(() => {});
   });
 
+  it("a subscription's events carry the station as it is at each event, not as it was at the first", async () => {
+    const { identity } = await aStation(app);
+    const sub = await subscribe(
+      app.url,
+      `subscription($s: String) { stationStatusChanged(stationIdentity: $s) { kind online station { online } } }`,
+      { s: identity },
+    );
+    const charger = await connectCharger(app.ocppUrl, identity);
+    const up = await sub.next((e) => e.stationStatusChanged.kind === 'CONNECTION' && e.stationStatusChanged.online === true);
+    expect(up.stationStatusChanged.station).toEqual({ online: true });
+    await charger.close();
+    const down = await sub.next((e) => e.stationStatusChanged.kind === 'CONNECTION' && e.stationStatusChanged.online === false);
+    expect(down.stationStatusChanged.station).toEqual({ online: false });
+    await sub.close();
+  });
+
   it('records the protocol and connection time of an online station', async () => {
     const { identity } = await aStation(app);
     const charger = await connectCharger(app.ocppUrl, identity);

@@ -188,7 +188,7 @@ export class StationRegistry {
   /** A station the caller finds (drivers: any; operators: their organisation's); null otherwise. */
   async get(caller: Caller, identity: string): Promise<StationView | null> {
     const em = this.repository.fork();
-    const station = await this.repository.findVisible(em, { identity }, caller.visibility);
+    const station = await this.repository.findVisible(em, identity, caller.visibility);
     return station ? this.view(em, station) : null;
   }
 

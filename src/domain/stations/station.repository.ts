@@ -70,9 +70,8 @@ export class StationRepository {
   }
 
   /** A station the caller finds (drivers: any; operators: their organisation's); null otherwise. */
-  async findVisible(em: EntityManager, where: { identity: string } | { id: string }, visibility: Visibility): Promise<Station | null> {
-    if ('id' in where && !isUuid(where.id)) return null;
-    const station = await em.findOne(StationSchema, where);
+  async findVisible(em: EntityManager, identity: string, visibility: Visibility): Promise<Station | null> {
+    const station = await em.findOne(StationSchema, { identity });
     return station && findsStation(visibility, refId(station.organisation)) ? station : null;
   }
 

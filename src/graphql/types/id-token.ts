@@ -32,6 +32,9 @@ const IdTokenStatusEnum = builder.enumType('IdTokenStatus', {
  * caller does not see resolves to null.
  */
 export const IdTokenRef = builder.loadableObjectRef<IdTokenView, string>('IdToken', {
+  // Batched, never memoized: a subscription keeps one context for all its events, and each
+  // event must show the row as it is then.
+  loaderOptions: { cache: false },
   load: (ids, ctx: GraphQLContext) => ctx.services.idTokens.getByIds(ctx.caller, ids) as Promise<IdTokenView[]>,
 });
 

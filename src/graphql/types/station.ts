@@ -72,6 +72,9 @@ const StationReportRef = builder.objectRef<StationReportView>('StationReport').i
  * A station the caller does not find resolves to null.
  */
 export const StationRef = builder.loadableObjectRef<StationView, string>('Station', {
+  // Batched, never memoized: a subscription keeps one context for all its events, and each
+  // event must show the row as it is then.
+  loaderOptions: { cache: false },
   load: (ids, ctx: GraphQLContext) => ctx.services.stations.getByIds(ctx.caller, ids) as Promise<StationView[]>,
 });
 
