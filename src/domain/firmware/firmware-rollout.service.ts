@@ -100,7 +100,8 @@ export class FirmwareRolloutService {
       });
       return { rollout, jobs, unfinished };
     });
-    const stationOf = (job: FirmwareJob) => stations.find((s) => s.id === job.station.id)!;
+    const byId = new Map(stations.map((s) => [s.id, s]));
+    const stationOf = (job: FirmwareJob) => byId.get(job.station.id)!;
     for (const job of [...created.unfinished, ...created.jobs]) this.events.publish('firmware.job', toJobView(job, stationOf(job)));
 
     const { rollout } = created;
