@@ -57,6 +57,9 @@ const envSchema = z.object({
   FILES_DIR: z.string().default('.data/files'),
   // Sizes are answered as GraphQL Int, so at most 2^31 - 1 bytes.
   DIAGNOSTICS_MAX_BYTES: z.coerce.number().int().positive().max(2 ** 31 - 1).default(64 * 1024 * 1024),
+  // The PostgreSQL schema of the job queue's tables, and how often an idle worker looks for work.
+  JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('pgboss'),
+  JOBS_POLL_INTERVAL: z.coerce.number().min(0.5).max(600).default(2),
   FIRMWARE_MAX_BYTES: z.coerce.number().int().positive().max(2 ** 31 - 1).default(512 * 1024 * 1024),
 }).superRefine((e, ctx) => {
   // Half a TLS configuration is a mistake, not a reason to serve plain HTTP.
@@ -124,6 +127,7 @@ export interface Config {
   /** Base URL chargers reach this server at (upload and download locations); unset: the listening address. */
   publicUrl: string | undefined;
   files: { dir: string; diagnosticsMaxBytes: number; firmwareMaxBytes: number };
+  jobs: { schema: string; pollingIntervalSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -175,5 +179,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     files: { dir: resolve(e.FILES_DIR), diagnosticsMaxBytes: e.DIAGNOSTICS_MAX_BYTES, firmwareMaxBytes: e.FIRMWARE_MAX_BYTES },
+    jobs: { schema: e.JOBS_SCHEMA, pollingIntervalSeconds: e.JOBS_POLL_INTERVAL },
   };
 }

@@ -30,6 +30,8 @@ import { IdTokenService } from '../domain/users/id-token.service.js';
 import { UserService } from '../domain/users/user.service.js';
 import type { EventBus } from '../events/event-bus.js';
 import { LocalFileStore } from '../files/local-file-store.js';
+import { jobHandlers, jobSchedules } from '../jobs/index.js';
+import { PgBossJobQueue } from '../jobs/job-queue.js';
 import type { AppServices } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
 import type { OcppServices } from '../ocpp/ocpp-services.js';
@@ -62,6 +64,10 @@ export interface Services {
 // The one list of the domain's services. A new area adds its service here and to AppServices.
 export async function createServices({ config, log, database, events, link, publicUrl }: ServiceDeps): Promise<Services> {
   const { orm } = database;
+  const jobs = new PgBossJobQueue(
+    { connectionString: database.url, schema: config.jobs.schema, pollingIntervalSeconds: config.jobs.pollingIntervalSeconds },
+    log,
+  );
   const audit = new AuditService(orm, log);
   const stationRows = new StationRepository(orm);
   const monitoring = new MonitoringService(orm, events, stationRows);
@@ -139,6 +145,8 @@ export async function createServices({ config, log, database, events, link, publ
     heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds,
   };
 
+  for (const handler of jobHandlers({ log })) jobs.handle(handler);
+
   return {
     app,
     ocpp,
@@ -153,8 +161,11 @@ export async function createServices({ config, log, database, events, link, publ
       if (released) log.info('marked stations of a previous run offline', { count: released });
       const interrupted = await firmwareProgress.failInterruptedJobs();
       if (interrupted) log.warn('firmware jobs a previous run never sent marked SEND_FAILED', { count: interrupted });
+      await jobs.start(jobSchedules());
     },
     async close() {
+      // Running jobs finish first; nothing new is fetched after this.
+      await jobs.stop();
       // Calls to stations have failed by now; let their requests and jobs record that.
       await diagnostics.close();
       await firmwareRollouts.close();

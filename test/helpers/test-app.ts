@@ -46,6 +46,9 @@ export async function startTestApp(
     NODE_ID: `test-${randomBytes(4).toString('hex')}`,
     EVENTS_CHANNEL_PREFIX: `test-${randomBytes(6).toString('hex')}`,
     DATABASE_POOL_MAX: '4',
+    // Each app its own job tables, so a job sent by one test file is run by that file's app.
+    JOBS_SCHEMA: `jobs_${randomBytes(6).toString('hex')}`,
+    JOBS_POLL_INTERVAL: '0.5',
     JWT_SECRET: randomBytes(32).toString('base64url'),
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,

@@ -1,0 +1,22 @@
+import type { JobName } from '../domain/jobs.js';
+import type { Logger } from '../logger.js';
+import type { JobHandler, JobSchedule } from './job-queue.js';
+
+/** What job handlers may reach: the domain's services, never the ORM. */
+export interface JobServices {
+  log: Logger;
+}
+
+// The one list of job handlers and recurring schedules. A new job adds its file here.
+export function jobHandlers(s: JobServices): JobHandler<JobName>[] {
+  return [
+    {
+      name: 'system.ping',
+      run: async ({ note }) => s.log.info('job queue ping', { note }),
+    } satisfies JobHandler<'system.ping'>,
+  ] as JobHandler<JobName>[];
+}
+
+export function jobSchedules(): JobSchedule<JobName>[] {
+  return [];
+}
