@@ -23,6 +23,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: string | Date };
     WattHours: { Input: number; Output: number };
     JSON: { Input: unknown; Output: unknown };
+    Decimal: { Input: string; Output: string };
     ID: { Input: string; Output: string };
   };
 }>({

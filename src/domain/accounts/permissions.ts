@@ -31,6 +31,14 @@ export const PERMISSIONS = [
   'organisations:manage',
   'apiKeys:manage',
   'audit:read',
+  // Billing. Tariffs, plans and billing accounts: create, edit, assign.
+  'tariffs:manage',
+  // Revenue, CDRs, invoices and payments of the organisation (drivers see their own via billing:self).
+  'billing:read',
+  // Credit notes, CDR corrections, marking invoices paid.
+  'billing:manage',
+  // A driver's own money: payment methods, subscriptions, invoices, receipts.
+  'billing:self',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,13 +53,16 @@ export const API_KEY_SCOPES = [
   'tokens:manage',
   'users:read',
   'audit:read',
+  'tariffs:manage',
+  'billing:read',
+  'billing:manage',
 ] as const satisfies readonly Permission[];
 
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  DRIVER: new Set(['stations:read', 'sessions:read', 'charging:self', 'tokens:read', 'tokens:self']),
+  DRIVER: new Set(['stations:read', 'sessions:read', 'charging:self', 'tokens:read', 'tokens:self', 'billing:self']),
   // Staff do all their organisation's work; a key can be given any of it but key management.
   OPERATOR: new Set([...API_KEY_SCOPES, 'apiKeys:manage']),
-  ADMIN: new Set(PERMISSIONS.filter((p) => p !== 'charging:self' && p !== 'tokens:self')),
+  ADMIN: new Set(PERMISSIONS.filter((p) => p !== 'charging:self' && p !== 'tokens:self' && p !== 'billing:self')),
 };
 
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

@@ -1,4 +1,4 @@
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { builder } from '../builder.js';
 
 const invalid = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -42,14 +42,50 @@ builder.scalarType('WattHours', {
   },
 });
 
-// Output only, for records kept as sent and received (e.g. a protocol message in a command's history).
+// Any JSON value: records kept as sent and received (a protocol message in a command's history),
+// and documents taken as they are (an OCPI tariff to import). Inputs are validated by whoever takes them.
 builder.scalarType('JSON', {
-  description: 'Any JSON value, as stored; only returned, never accepted.',
+  description: 'Any JSON value.',
   serialize: (value) => value,
-  parseValue: () => {
-    throw invalid('JSON values are not accepted as input');
-  },
-  parseLiteral: () => {
-    throw invalid('JSON values are not accepted as input');
+  parseValue: (value) => value,
+  parseLiteral: (ast) => jsonOfLiteral(ast),
+});
+
+function jsonOfLiteral(ast: ValueNode): unknown {
+  switch (ast.kind) {
+    case Kind.STRING:
+    case Kind.BOOLEAN:
+      return ast.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(ast.value);
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return ast.values.map(jsonOfLiteral);
+    case Kind.OBJECT:
+      return Object.fromEntries(ast.fields.map((f) => [f.name.value, jsonOfLiteral(f.value)]));
+    default:
+      throw invalid('JSON literals cannot hold variables; pass the whole value as a variable');
+  }
+}
+
+// Exact decimal numbers (money, kWh) as strings, never floats: "0.39", "-12.50".
+const DECIMAL = /^-?\d{1,15}(\.\d{1,12})?$/;
+
+function parseDecimal(value: unknown): string {
+  if (typeof value !== 'string' || !DECIMAL.test(value)) {
+    throw invalid('Decimal must be a string of digits with an optional point, e.g. "0.39"');
+  }
+  return value;
+}
+
+builder.scalarType('Decimal', {
+  description: 'An exact decimal number as a string, e.g. "0.39" (money, kWh); never a float.',
+  serialize: (value) => String(value),
+  parseValue: parseDecimal,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) throw invalid('Decimal must be given as a string, e.g. "0.39"');
+    return parseDecimal(ast.value);
   },
 });
