@@ -46,6 +46,8 @@ export interface CdrView {
 /** Read access to CDRs for the billing areas (invoices, payments, plans). */
 export interface CdrSource {
   byId(cdrId: string): Promise<CdrView | null>;
+  /** The CDRs (SESSION and CREDIT) of these drivers' sessions that stopped in [from, to), oldest first. */
+  forUsers(userIds: readonly string[], from: Date, to: Date): Promise<CdrView[]>;
 }
 
 export type { PricedSession };
