@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { isCurrency } from './domain/pricing/money.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -60,6 +61,13 @@ const envSchema = z.object({
   // The PostgreSQL schema of the job queue's tables, and how often an idle worker looks for work.
   JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('pgboss'),
   JOBS_POLL_INTERVAL: z.coerce.number().min(0.5).max(600).default(2),
+  // ISO 4217: the currency of sessions no tariff applied to (recorded at no cost).
+  BILLING_DEFAULT_CURRENCY: z
+    .string()
+    .refine((c) => isCurrency(c), 'an ISO 4217 currency code, e.g. EUR')
+    .default('EUR'),
+  // Seconds between re-pricing a long session's running cost (short ones re-price on every sample).
+  LIVE_COST_INTERVAL: z.coerce.number().min(0).max(3600).default(5),
   FIRMWARE_MAX_BYTES: z.coerce.number().int().positive().max(2 ** 31 - 1).default(512 * 1024 * 1024),
 }).superRefine((e, ctx) => {
   // Half a TLS configuration is a mistake, not a reason to serve plain HTTP.
@@ -128,6 +136,7 @@ export interface Config {
   publicUrl: string | undefined;
   files: { dir: string; diagnosticsMaxBytes: number; firmwareMaxBytes: number };
   jobs: { schema: string; pollingIntervalSeconds: number };
+  billing: { defaultCurrency: string; liveCostIntervalMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -180,5 +189,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     files: { dir: resolve(e.FILES_DIR), diagnosticsMaxBytes: e.DIAGNOSTICS_MAX_BYTES, firmwareMaxBytes: e.FIRMWARE_MAX_BYTES },
     jobs: { schema: e.JOBS_SCHEMA, pollingIntervalSeconds: e.JOBS_POLL_INTERVAL },
+    billing: { defaultCurrency: e.BILLING_DEFAULT_CURRENCY, liveCostIntervalMs: e.LIVE_COST_INTERVAL * 1000 },
   };
 }

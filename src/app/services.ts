@@ -5,6 +5,9 @@ import { AccountService } from '../domain/accounts/account.service.js';
 import { ApiKeyService } from '../domain/accounts/api-key.service.js';
 import { StationAccessService } from '../domain/access/station-access.service.js';
 import { AuditService } from '../domain/audit/audit.service.js';
+import { CdrService } from '../domain/cdrs/cdr.service.js';
+import { LiveCosts } from '../domain/cdrs/live-costs.js';
+import { SessionCosts } from '../domain/cdrs/session-costs.js';
 import { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
 import { FirmwareFileService } from '../domain/firmware/firmware-files.service.js';
 import { FirmwareProgressService } from '../domain/firmware/firmware-progress.service.js';
@@ -20,6 +23,7 @@ import { StationConfigurationService } from '../domain/operations/station-config
 import type { StationLink } from '../domain/operations/station-link.js';
 import { OrganisationService } from '../domain/organisations/organisation.service.js';
 import { MeterSampleWriter } from '../domain/sessions/meter-sample-writer.js';
+import { SessionFactsReader } from '../domain/sessions/session-facts.js';
 import { SessionService } from '../domain/sessions/session.service.js';
 import { ChargerAuthService } from '../domain/stations/charger-auth.service.js';
 import { StationPresence } from '../domain/stations/station-presence.service.js';
@@ -35,6 +39,9 @@ import { PgBossJobQueue } from '../jobs/job-queue.js';
 import type { AppServices } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
 import type { OcppServices } from '../ocpp/ocpp-services.js';
+import type { TariffLookup } from '../domain/tariffs/tariff-lookup.js';
+
+const NO_TARIFFS: TariffLookup = { forSession: async () => null, version: async () => null, ocpi: () => ({}) };
 
 export interface ServiceDeps {
   config: Config;
@@ -79,7 +86,22 @@ export async function createServices({ config, log, database, events, link, publ
   const idTokens = new IdTokenService(orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const reservationBook = new ReservationBook(orm, stationRows);
-  const sessions = new SessionService(orm, events, stationRows, telemetry, idTokens, writer, reservationBook);
+  const tariffs: TariffLookup = NO_TARIFFS; // lead: replace with the tariffs service at merge
+  const sessionFacts = new SessionFactsReader(orm);
+  const cdrs = new CdrService(orm, sessionFacts, stationRows, tariffs, null, jobs, {
+    party: { countryCode: 'NL', partyId: 'VLT' },
+    defaultCurrency: config.billing.defaultCurrency,
+  });
+  const liveCosts = new LiveCosts(
+    tariffs,
+    stationRows,
+    sessionFacts,
+    null,
+    { minIntervalMs: config.billing.liveCostIntervalMs, defaultCurrency: config.billing.defaultCurrency },
+    log,
+  );
+  const costs = new SessionCosts(tariffs, liveCosts, cdrs, log);
+  const sessions = new SessionService(orm, events, stationRows, telemetry, idTokens, writer, reservationBook, costs, jobs);
   const users = new UserService(orm, audit);
   const accounts = new AccountService(
     orm,
@@ -133,6 +155,8 @@ export async function createServices({ config, log, database, events, link, publ
     chargingLimits: new ChargingLimitService(orm, runner, stationRows),
     monitoring,
     diagnostics,
+    cdrs,
+    liveCosts,
     firmwareFiles,
     firmwareRollouts,
   };
@@ -145,7 +169,7 @@ export async function createServices({ config, log, database, events, link, publ
     heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds,
   };
 
-  for (const handler of jobHandlers({ log })) jobs.handle(handler);
+  for (const handler of jobHandlers({ log, cdrs })) jobs.handle(handler);
 
   return {
     app,
@@ -161,6 +185,7 @@ export async function createServices({ config, log, database, events, link, publ
       if (released) log.info('marked stations of a previous run offline', { count: released });
       const interrupted = await firmwareProgress.failInterruptedJobs();
       if (interrupted) log.warn('firmware jobs a previous run never sent marked SEND_FAILED', { count: interrupted });
+      liveCosts.start(events);
       await jobs.start(jobSchedules());
     },
     async close() {
@@ -170,6 +195,7 @@ export async function createServices({ config, log, database, events, link, publ
       await diagnostics.close();
       await firmwareRollouts.close();
       await writer.close();
+      await liveCosts.close();
       await presence.close();
     },
   };

@@ -8,6 +8,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export interface Jobs {
   /** Prove the queue runs work (used by its own test). */
   'system.ping': { note: string };
+  /** Make the CDR of a stopped session (a backstop: the stop makes it at once when it can). */
+  'cdrs.price-session': { sessionId: string };
+  /** Bill a new CDR: the plan's allowance, the card capture, the receipt invoice. */
+  'billing.settle-cdr': { cdrId: string };
 }
 
 export type JobName = keyof Jobs;

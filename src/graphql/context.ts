@@ -4,6 +4,8 @@ import type { ApiKeyService } from '../domain/accounts/api-key.service.js';
 import { actorOf, visibilityOf, type Viewer, type Visibility } from '../domain/accounts/viewer.js';
 import type { Caller } from '../domain/caller.js';
 import type { AuditService } from '../domain/audit/audit.service.js';
+import type { CdrService } from '../domain/cdrs/cdr.service.js';
+import type { LiveCosts } from '../domain/cdrs/live-costs.js';
 import type { ChargingLimitService } from '../domain/operations/charging-limit.service.js';
 import type { LocalListService } from '../domain/operations/local-list.service.js';
 import type { ReservationService } from '../domain/operations/reservation.service.js';
@@ -35,6 +37,9 @@ export interface AppServices {
   users: UserService;
   monitoring: MonitoringService;
   diagnostics: DiagnosticsService;
+  cdrs: CdrService;
+  /** Running costs of sessions charging on this node (read by ChargingSession.cost). */
+  liveCosts: LiveCosts;
   firmwareFiles: FirmwareFileService;
   firmwareRollouts: FirmwareRolloutService;
   events: EventBus;

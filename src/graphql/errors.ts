@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { AccessErrorCode } from '../domain/access/access.errors.js';
 import type { AccountsErrorCode } from '../domain/accounts/accounts.errors.js';
+import type { CdrsErrorCode } from '../domain/cdrs/cdrs.errors.js';
 import { DomainError } from '../domain/domain-error.js';
 import type { OperationsErrorCode } from '../domain/operations/operations.errors.js';
 import type { DiagnosticsErrorCode } from '../domain/diagnostics/diagnostics.errors.js';
@@ -19,7 +20,8 @@ type KnownCode =
   | MonitoringErrorCode
   | DiagnosticsErrorCode
   | FirmwareErrorCode
-  | AccessErrorCode;
+  | AccessErrorCode
+  | CdrsErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -86,14 +88,17 @@ function publicCode(code: KnownCode): string {
     case 'COMMAND_FORBIDDEN':
       return 'FORBIDDEN';
     // Id tokens and station access lists.
+    case 'CDR_ALREADY_CREDITED':
     case 'ID_TOKEN_ALREADY_CLAIMED':
     case 'ID_TOKEN_NOT_CLAIMABLE':
       return 'CONFLICT';
+    case 'INVALID_CDR_INPUT':
     case 'INVALID_ID_TOKEN_IMPORT':
     case 'INVALID_ACCESS_INPUT':
       return 'BAD_USER_INPUT';
     case 'ID_TOKEN_CLAIM_RATE_LIMITED':
       return 'RATE_LIMITED';
+    case 'CDR_NOT_FOUND':
     case 'ACCESS_GRANT_NOT_FOUND':
     case 'ACCESS_SUBJECT_NOT_FOUND':
       return 'NOT_FOUND';

@@ -1,10 +1,14 @@
+import type { CdrService } from '../domain/cdrs/cdr.service.js';
 import type { JobName } from '../domain/jobs.js';
 import type { Logger } from '../logger.js';
+import { priceSessionJob } from './price-session.js';
+import { settleCdrJob } from './settle-cdr.js';
 import type { JobHandler, JobSchedule } from './job-queue.js';
 
 /** What job handlers may reach: the domain's services, never the ORM. */
 export interface JobServices {
   log: Logger;
+  cdrs: CdrService;
 }
 
 // The one list of job handlers and recurring schedules. A new job adds its file here.
@@ -14,6 +18,8 @@ export function jobHandlers(s: JobServices): JobHandler<JobName>[] {
       name: 'system.ping',
       run: async ({ note }) => s.log.info('job queue ping', { note }),
     } satisfies JobHandler<'system.ping'>,
+    priceSessionJob(s),
+    settleCdrJob(s),
   ] as JobHandler<JobName>[];
 }
 

@@ -27,6 +27,8 @@ export interface CdrView {
   idTag: string;
   tariffId: string | null;
   tariffVersionId: string | null;
+  /** The plan subscription whose allowance or discount applied. */
+  subscriptionId: string | null;
   currency: string;
   totalExclVat: Decimal;
   totalVat: Decimal;
@@ -36,6 +38,10 @@ export interface CdrView {
   totalParkingSeconds: number;
   lines: CostLine[];
   vatBreakdown: VatAmount[];
+  /** How odd meter data was read, for the operator. */
+  dataNotes: string[];
+  /** A credit's reason. */
+  reason: string | null;
   startedAt: Date;
   stoppedAt: Date;
   /** The OCPI 2.2.1 CDR object, as sent to roaming partners. */

@@ -90,6 +90,19 @@ export interface VatAmount {
   vat: Decimal;
 }
 
+/** A session's cost as drivers see it while charging (an estimate) and after (the CDR's). */
+export interface SessionCost {
+  currency: string;
+  totalExclVat: Decimal;
+  totalVat: Decimal;
+  totalInclVat: Decimal;
+  lines: CostLine[];
+  /** True once the CDR fixed it; false for the running estimate. */
+  final: boolean;
+  /** The instant the estimate prices up to (ISO 8601). */
+  asOf: string;
+}
+
 export interface PricedSession {
   currency: string;
   chargingPeriods: ChargingPeriod[];

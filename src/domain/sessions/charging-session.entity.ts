@@ -48,6 +48,10 @@ export const ChargingSessionSchema = defineEntity({
     lastSampleAt: p.datetime().nullable(),
     energyWh: p.bigint('number').default(0),
     stopReason: p.string().length(32).nullable(),
+    // The tariff version in force when the session started: it prices the whole session,
+    // however the tariff is edited meanwhile. Null: no tariff applied here.
+    tariffId: p.uuid().nullable(),
+    tariffVersionId: p.uuid().nullable(),
     stopIdTag: p.string().length(64).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

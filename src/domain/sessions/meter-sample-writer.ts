@@ -33,6 +33,8 @@ export interface SessionEnergyRow {
   last_sample_at: Date | null;
   stop_reason: string | null;
   stop_id_tag: string | null;
+  tariff_id: string | null;
+  tariff_version_id: string | null;
   updated_at: Date;
 }
 

@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException, type EntityManager, type MikroORM }
 import { z } from 'zod';
 import type { Caller } from '../caller.js';
 import type { EventPublisher } from '../events.js';
+import type { JobQueue } from '../jobs.js';
 import { isUuid } from '../ids.js';
 import type { ReservationBook } from '../operations/reservation-book.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
@@ -12,6 +13,7 @@ import { ChargingSessionSchema, type ChargingSession } from './charging-session.
 import { energyRegisterReading } from './energy.js';
 import type { MeterSampleWriter } from './meter-sample-writer.js';
 import { MeterSampleSchema } from './meter-sample.entity.js';
+import type { SessionCosting } from './session-costing.js';
 import { SessionsError } from './sessions.errors.js';
 import { seesSession, visibleSessionsWhere } from './session-scope.js';
 import type { MeterReport, MeterSampleView, SampledValue, TransactionStart, TransactionStop, SessionView } from './session.types.js';
@@ -40,6 +42,8 @@ export class SessionService {
     private readonly idTokens: TokenAuthorizer,
     private readonly writer: MeterSampleWriter,
     private readonly reservations: ReservationBook,
+    private readonly costs: SessionCosting,
+    private readonly jobs: JobQueue,
   ) {}
 
   /**
@@ -71,6 +75,8 @@ export class SessionService {
     // A start reading of 0 while this meter was known to be higher is likely a charger that
     // started offline without a reading: count from the known register until a reading proves otherwise.
     const known = await this.stations.lastRegisterWh(stationId, start.connectorId);
+    // The version in force when the charger says it started prices the whole session.
+    const tariff = await this.costs.tariffFor(stationId, start.connectorId, authorization.userId, start.startedAt);
     const provisional = start.meterStartWh === 0 && known !== null && known > 0;
     const [{ id: transactionId }] = await em
       .getConnection()
@@ -93,6 +99,8 @@ export class SessionService {
       baselineProvisional: provisional,
       lastRegisterWh: null,
       energyWh: 0,
+      tariffId: tariff?.tariffId ?? null,
+      tariffVersionId: tariff?.versionId ?? null,
     });
     try {
       await em.flush();
@@ -104,7 +112,8 @@ export class SessionService {
       return { transactionId: winner.transactionId, authorization };
     }
     if (reservationId !== null) await this.reservations.use(reservationId, transactionId);
-    this.events.publish('session.updated', { change: 'STARTED', session: await this.eventView(session, identity) });
+    const view = await this.eventView(session, identity);
+    this.events.publish('session.updated', { change: 'STARTED', session: { ...view, cost: await this.costs.started(view) } });
     return { transactionId, authorization };
   }
 
@@ -141,7 +150,8 @@ export class SessionService {
       receivedAt: receivedAt.toISOString(),
     });
     if (row) {
-      this.events.publish('session.updated', { change: 'METER', session: sessionViewFromRow(row, { identity, organisationId }) });
+      const cost = this.costs.metered(row, report.samples);
+      this.events.publish('session.updated', { change: 'METER', session: { ...sessionViewFromRow(row, { identity, organisationId }), cost } });
     }
   }
 
@@ -198,8 +208,19 @@ export class SessionService {
       stopReason: stop.reason,
       stopIdTag: stop.idTag ?? null,
     });
-    await em.flush();
-    this.events.publish('session.updated', { change: 'STOPPED', session: await this.eventView(session, identity) });
+    // The stop and the job that prices it commit together: a crash between the two cannot
+    // leave a finished session without its CDR. The record is normally made just below.
+    await em.begin();
+    try {
+      await em.flush();
+      await this.jobs.send('cdrs.price-session', { sessionId: session.id }, { within: em, startAfter: new Date(Date.now() + 60_000) });
+      await em.commit();
+    } catch (err) {
+      await em.rollback();
+      throw err;
+    }
+    const cost = await this.costs.stopped(session.id);
+    this.events.publish('session.updated', { change: 'STOPPED', session: { ...(await this.eventView(session, identity)), cost } });
     return { authorization, known: true };
   }
 

