@@ -169,7 +169,7 @@ export async function createServices({ config, log, database, events, link, publ
     heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds,
   };
 
-  for (const handler of jobHandlers({ log, cdrs })) jobs.handle(handler);
+  for (const handler of jobHandlers({ log, cdrs, plans: null, settlement: null })) jobs.handle(handler);
 
   return {
     app,

@@ -1,5 +1,7 @@
 import type { CdrService } from '../domain/cdrs/cdr.service.js';
 import type { JobName } from '../domain/jobs.js';
+import type { SessionSettlement } from '../domain/payments/payment.ports.js';
+import type { PlanBenefitsSource } from '../domain/plans/plan-benefits.js';
 import type { Logger } from '../logger.js';
 import { priceSessionJob } from './price-session.js';
 import { settleCdrJob } from './settle-cdr.js';
@@ -9,6 +11,10 @@ import type { JobHandler, JobSchedule } from './job-queue.js';
 export interface JobServices {
   log: Logger;
   cdrs: CdrService;
+  /** Counts a plan's included energy; null until plans are wired. */
+  plans: PlanBenefitsSource | null;
+  /** Charges whoever pays for a CDR; null until payments are wired. */
+  settlement: SessionSettlement | null;
 }
 
 // The one list of job handlers and recurring schedules. A new job adds its file here.

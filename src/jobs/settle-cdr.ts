@@ -3,8 +3,8 @@ import type { JobServices } from './index.js';
 
 /**
  * Bills a new CDR, once it is committed: the plan's allowance is counted, then whoever pays is
- * charged (the payments area decides: card capture and receipt, a fleet's month, or nobody).
- * Every step is idempotent per CDR, so a retried job repeats nothing.
+ * charged (the payments area decides: card capture and receipt invoice, a fleet's month, or
+ * nobody). Every step is idempotent per CDR, so a retried job repeats nothing.
  */
 export function settleCdrJob(s: JobServices): JobHandler<'billing.settle-cdr'> {
   return {
@@ -12,7 +12,13 @@ export function settleCdrJob(s: JobServices): JobHandler<'billing.settle-cdr'> {
     run: async ({ cdrId }) => {
       const cdr = await s.cdrs.byId(cdrId);
       if (!cdr) return;
-      s.log.debug('CDR to settle', { cdrId, total: cdr.totalInclVat, currency: cdr.currency });
+      if (cdr.kind === 'SESSION' && cdr.subscriptionId && s.plans) {
+        const coveredWh = cdr.lines
+          .filter((l) => l.kind === 'PLAN_ALLOWANCE' && l.unit === 'kWh')
+          .reduce((wh, l) => wh + Math.round(Number(l.quantity) * 1000), 0);
+        await s.plans.recordUsage({ subscriptionId: cdr.subscriptionId, cdrId, coveredWh, at: cdr.stoppedAt });
+      }
+      await s.settlement?.settle(cdrId);
     },
   };
 }
