@@ -31,10 +31,10 @@ export interface SegmentInput extends BoundaryContext {
 
 export function buildSegments(input: SegmentInput): Segment[] {
   const { start, end, elements, spans, energy } = input;
-  const judge = (t: number) => ({
-    state: stateAt(spans, t),
-    valid: elements.map((el) => isValid(el.restrictions, momentAt(t, input))),
-  });
+  const judge = (t: number) => {
+    const moment = momentAt(t, input);
+    return { state: stateAt(spans, t), valid: elements.map((el) => isValid(el.restrictions, moment)) };
+  };
   if (end <= start) {
     const j = judge(start);
     return [{ from: start, to: start, ...j, energyWh: new Dec(0), maxPowerKw: new Dec(0), maxCurrentA: null }];

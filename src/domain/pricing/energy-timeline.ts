@@ -133,13 +133,21 @@ function spreadOverCharging(knots: Knot[], spans: readonly StateSpan[]): Knot[] 
   return out;
 }
 
-function holdAt(readings: readonly Reading[], t: number): Dec | null {
-  let value: Dec | null = null;
-  for (const r of readings) {
-    if (r.at > t) break;
-    value = r.value;
+/** Index of the first item whose `at` is greater than t (binary search; items sorted by at). */
+function firstAfter(items: readonly { at: number }[], t: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid].at > t) hi = mid;
+    else lo = mid + 1;
   }
-  return value;
+  return lo;
+}
+
+function holdAt(readings: readonly Reading[], t: number): Dec | null {
+  const i = firstAfter(readings, t);
+  return i === 0 ? null : readings[i - 1].value;
 }
 
 export function buildEnergyTimeline(input: EnergyInput): EnergyTimeline {
@@ -148,10 +156,7 @@ export function buildEnergyTimeline(input: EnergyInput): EnergyTimeline {
   const { powerKw, currentA } = input.series;
   const totalWh = knots[knots.length - 1].wh;
 
-  const segmentAt = (t: number): number => {
-    for (let i = 1; i < knots.length; i++) if (t < knots[i].at) return i;
-    return knots.length - 1;
-  };
+  const segmentAt = (t: number): number => Math.min(Math.max(firstAfter(knots, t), 1), knots.length - 1);
   const energyAt = (t: number): Dec => {
     if (t <= knots[0].at) return knots[0].wh;
     if (t >= knots[knots.length - 1].at) return totalWh;

@@ -67,7 +67,7 @@ export function priceSession(input: PricingInput): PricedSession {
   const parkingMs = segments.filter((s) => s.state === 'PARKING').reduce((acc, s) => acc + (s.to - s.from), 0);
   return {
     currency,
-    chargingPeriods: toChargingPeriods(segments.filter((s) => s.to > s.from)),
+    chargingPeriods: toChargingPeriods(segments),
     lines,
     totalExclVat: sum(lines, (l) => l.exclVat).toFixed(digits),
     totalVat: sum(lines, (l) => l.vat).toFixed(digits),

@@ -31,7 +31,7 @@ const dec = (v: string | null | undefined): Dec | null => (v === null || v === u
 export function isValid(r: TariffRestrictions | null | undefined, m: Moment): boolean {
   if (!r) return true;
   if (r.reservation) return false;
-  if (!timeOfDayValid(r, m.local.secondOfDay)) return false;
+  if ((r.start_time || r.end_time) && !timeOfDayValid(r, m.local.secondOfDay)) return false;
   if (r.start_date && m.local.date < r.start_date) return false;
   if (r.end_date && m.local.date >= r.end_date) return false;
   if (r.day_of_week && r.day_of_week.length > 0 && !r.day_of_week.includes(m.local.day)) return false;
@@ -104,12 +104,17 @@ export function restrictionInstants(elements: readonly TariffElement[], ctx: Bou
   return out.filter((t) => t > start && t < end);
 }
 
+/** The session at instant t; the local wall clock only worked out when a restriction asks. */
 export function momentAt(t: number, ctx: BoundaryContext): Moment {
+  let local: LocalParts | null = null;
   return {
     elapsedMs: t - ctx.start,
     energyWh: ctx.energy.energyAt(t),
     powerKw: ctx.energy.powerKwAt(t),
     currentA: ctx.energy.currentAAt(t),
-    local: localParts(t, ctx.zone),
+    get local() {
+      local ??= localParts(t, ctx.zone);
+      return local;
+    },
   };
 }
