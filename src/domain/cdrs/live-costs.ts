@@ -19,8 +19,6 @@ const ENERGY = 'Energy.Active.Import.Register';
 const KEPT = new Set([ENERGY, 'Power.Active.Import', 'Current.Import']);
 /** Kept points of one measurand at most this close together: a long session stays a few hundred points. */
 const POINT_SPACING_MS = 60_000;
-/** Below this many points a re-price costs microseconds, so every batch re-prices. */
-const CHEAP_POINTS = 120;
 
 interface Running {
   stationId: string;
@@ -36,10 +34,14 @@ interface Running {
   benefits: ActiveBenefits | null;
   cost: SessionCost | null;
   pricedAt: number;
+  /** Samples arrived since the last pricing. */
+  dirty: boolean;
 }
 
 export class LiveCosts {
   private readonly running = new Map<string, Running>();
+  /** Session ids by station, for the status feed. */
+  private readonly byStation = new Map<string, Set<string>>();
   private readonly loading = new Set<string>();
   private statusFeed: AsyncIterableIterator<unknown> | null = null;
 
@@ -59,9 +61,11 @@ export class LiveCosts {
     void (async () => {
       for await (const e of feed) {
         if (e.kind !== 'CONNECTOR_STATUS' || !e.status || e.connectorId === null) continue;
-        for (const r of this.running.values()) {
-          if (r.stationId === e.stationId && r.connectorId === e.connectorId) {
+        for (const id of this.byStation.get(e.stationId) ?? []) {
+          const r = this.running.get(id);
+          if (r && r.connectorId === e.connectorId) {
             insertStatus(r.statuses, { at: new Date(e.occurredAt), status: e.status });
+            r.dirty = true;
             r.pricedAt = 0;
           }
         }
@@ -72,6 +76,7 @@ export class LiveCosts {
   async close(): Promise<void> {
     await this.statusFeed?.return?.();
     this.running.clear();
+    this.byStation.clear();
   }
 
   async begin(sessionId: string): Promise<SessionCost | null> {
@@ -97,8 +102,11 @@ export class LiveCosts {
       benefits,
       cost: null,
       pricedAt: 0,
+      dirty: false,
     };
     this.running.set(sessionId, r);
+    const ids = this.byStation.get(r.stationId) ?? new Set<string>();
+    this.byStation.set(r.stationId, ids.add(sessionId));
     return this.price(r);
   }
 
@@ -112,16 +120,26 @@ export class LiveCosts {
     for (const s of samples) if (KEPT.has(s.measurand)) addPoint(r.points, s);
     r.energyWh = Number(row.energy_wh);
     if (row.last_sample_at && row.last_sample_at > r.lastAt) r.lastAt = row.last_sample_at;
-    const due = r.points.length <= CHEAP_POINTS || Date.now() - r.pricedAt >= this.options.minIntervalMs;
-    return due ? this.price(r) : r.cost;
+    r.dirty = true;
+    // A re-price reads the whole (compact) timeline: at most once per interval per session on
+    // the hot path, so 5,000 chargers metering every second cost a few hundred re-prices a second.
+    return Date.now() - r.pricedAt >= this.options.minIntervalMs ? this.price(r) : r.cost;
   }
 
+  /** The cost up to the latest sample, re-priced if samples came since (for a query, not the hot path). */
   current(sessionId: string): SessionCost | null {
-    return this.running.get(sessionId)?.cost ?? null;
+    const r = this.running.get(sessionId);
+    if (!r) return null;
+    return r.dirty || !r.cost ? this.price(r) : r.cost;
   }
 
   end(sessionId: string): void {
+    const r = this.running.get(sessionId);
+    if (!r) return;
     this.running.delete(sessionId);
+    const ids = this.byStation.get(r.stationId);
+    ids?.delete(sessionId);
+    if (ids?.size === 0) this.byStation.delete(r.stationId);
   }
 
   private price(r: Running): SessionCost {
@@ -140,6 +158,7 @@ export class LiveCosts {
     });
     r.cost = costOf(priced, false, endedAt);
     r.pricedAt = Date.now();
+    r.dirty = false;
     return r.cost;
   }
 
