@@ -33,6 +33,8 @@ export interface CdrFacts {
     connectorId: number;
   };
   meterId: string | null;
+  /** The tariff that priced it (each charging period names it). */
+  tariffId: string | null;
   /** OCPI Tariff objects of the version that priced the session. */
   tariffs: Record<string, unknown>[];
   invoiceReferenceId: string | null;
@@ -93,7 +95,7 @@ export function toOcpiCdr(party: CdrParty, facts: CdrFacts, priced: PricedSessio
     charging_periods: priced.chargingPeriods.map((p) => ({
       start_date_time: p.start_date_time,
       dimensions: p.dimensions.map((d) => ({ type: d.type, volume: num(d.volume) })),
-      ...(p.tariff_id ? { tariff_id: p.tariff_id } : {}),
+      ...(p.tariff_id || facts.tariffId ? { tariff_id: p.tariff_id ?? facts.tariffId } : {}),
     })),
     total_cost: { excl_vat: sign * num(priced.totalExclVat), incl_vat: sign * num(priced.totalInclVat) },
     // A credit CDR (OCPI 10.3.1, credit) reverses the money; the energy and time it refers to did happen.

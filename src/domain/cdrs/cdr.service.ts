@@ -113,6 +113,7 @@ export class CdrService implements CdrSource {
           authMethod: facts.idTokenId ? 'AUTH_REQUEST' : 'WHITELIST',
           station: { ...station, connectorId: facts.connectorId },
           meterId: null,
+          tariffId: version?.tariffId ?? null,
           tariffs: snapshot ? [snapshot] : [],
           invoiceReferenceId: null,
           remark: null,
