@@ -19,6 +19,10 @@ import { StationCommandService } from '../domain/operations/station-command.serv
 import { StationConfigurationService } from '../domain/operations/station-configuration.service.js';
 import type { StationLink } from '../domain/operations/station-link.js';
 import { OrganisationService } from '../domain/organisations/organisation.service.js';
+import type { InvoiceIssuer } from '../domain/invoices/invoice.ports.js';
+import type { OffSessionCharger } from '../domain/payments/payment.ports.js';
+import { PlanBillingService } from '../domain/plans/plan-billing.service.js';
+import { PlanService } from '../domain/plans/plan.service.js';
 import { MeterSampleWriter } from '../domain/sessions/meter-sample-writer.js';
 import { SessionService } from '../domain/sessions/session.service.js';
 import { ChargerAuthService } from '../domain/stations/charger-auth.service.js';
@@ -45,6 +49,14 @@ export interface ServiceDeps {
   link: StationLink;
   /** Base URL chargers reach this server at; known once listening. */
   publicUrl: () => string;
+  /** Ports of other areas, supplied from outside (tests' own implementations); absent: the wired ones. */
+  ports?: Partial<BillingPorts>;
+}
+
+/** Ports one billing area offers another, replaceable as a whole (tests record and fail on demand). */
+export interface BillingPorts {
+  invoices: InvoiceIssuer;
+  offSessionCharger: OffSessionCharger;
 }
 
 /** The domain, wired: what GraphQL resolvers, OCPP handlers and the HTTP routes may call. */
@@ -62,7 +74,7 @@ export interface Services {
 }
 
 // The one list of the domain's services. A new area adds its service here and to AppServices.
-export async function createServices({ config, log, database, events, link, publicUrl }: ServiceDeps): Promise<Services> {
+export async function createServices({ config, log, database, events, link, publicUrl, ports = {} }: ServiceDeps): Promise<Services> {
   const { orm } = database;
   const jobs = new PgBossJobQueue(
     { connectionString: database.url, schema: config.jobs.schema, pollingIntervalSeconds: config.jobs.pollingIntervalSeconds },
@@ -114,6 +126,12 @@ export async function createServices({ config, log, database, events, link, publ
     nodeId: config.nodeId,
   });
 
+  // lead: replace these placeholders with the invoices and payments areas' implementations.
+  const invoices = ports.invoices ?? notWiredInvoices;
+  const offSessionCharger = ports.offSessionCharger ?? notWiredCharger;
+  const plans = new PlanService(orm, jobs);
+  const planBilling = new PlanBillingService(orm, jobs, invoices, offSessionCharger);
+
   const app: AppServices = {
     accounts,
     apiKeys,
@@ -135,6 +153,7 @@ export async function createServices({ config, log, database, events, link, publ
     diagnostics,
     firmwareFiles,
     firmwareRollouts,
+    plans,
   };
   const ocpp: OcppServices = {
     presence,
@@ -145,7 +164,7 @@ export async function createServices({ config, log, database, events, link, publ
     heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds,
   };
 
-  for (const handler of jobHandlers({ log })) jobs.handle(handler);
+  for (const handler of jobHandlers({ log, planBilling })) jobs.handle(handler);
 
   return {
     app,
@@ -174,3 +193,15 @@ export async function createServices({ config, log, database, events, link, publ
     },
   };
 }
+
+// lead: replace — the invoices and payments areas implement these on their branches.
+const notWired = (port: string) => async (): Promise<never> => {
+  throw new Error(`${port} not wired yet`);
+};
+const notWiredInvoices: InvoiceIssuer = {
+  issueForSession: notWired('InvoiceIssuer'),
+  issueForPeriod: notWired('InvoiceIssuer'),
+  markPaid: notWired('InvoiceIssuer'),
+  markPaymentFailed: notWired('InvoiceIssuer'),
+};
+const notWiredCharger: OffSessionCharger = { chargeSavedMethod: notWired('OffSessionCharger') };

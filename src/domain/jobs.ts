@@ -8,6 +8,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export interface Jobs {
   /** Prove the queue runs work (used by its own test). */
   'system.ping': { note: string };
+  /** Close the periods that have ended: cancel, or open the next one and bill it (recurring). */
+  'plans.roll-periods': Record<string, never>;
+  /** Issue and charge one subscription period's fee; retried while the charge fails. */
+  'plans.bill-period': { periodId: string };
 }
 
 export type JobName = keyof Jobs;

@@ -1,10 +1,14 @@
 import type { JobName } from '../domain/jobs.js';
+import type { PlanBillingService } from '../domain/plans/plan-billing.service.js';
 import type { Logger } from '../logger.js';
 import type { JobHandler, JobSchedule } from './job-queue.js';
+import { billPlanPeriod } from './plans-bill-period.js';
+import { rollPlanPeriods, rollPlanPeriodsSchedule } from './plans-roll-periods.js';
 
 /** What job handlers may reach: the domain's services, never the ORM. */
 export interface JobServices {
   log: Logger;
+  planBilling: PlanBillingService;
 }
 
 // The one list of job handlers and recurring schedules. A new job adds its file here.
@@ -14,9 +18,11 @@ export function jobHandlers(s: JobServices): JobHandler<JobName>[] {
       name: 'system.ping',
       run: async ({ note }) => s.log.info('job queue ping', { note }),
     } satisfies JobHandler<'system.ping'>,
+    rollPlanPeriods(s),
+    billPlanPeriod(s),
   ] as JobHandler<JobName>[];
 }
 
 export function jobSchedules(): JobSchedule<JobName>[] {
-  return [];
+  return [rollPlanPeriodsSchedule] as JobSchedule<JobName>[];
 }
