@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { createGraphQLServer } from './app/graphql-server.js';
 import { createOcppEdge, type OcppEdge } from './app/ocpp-edge.js';
 import { healthRoute, pathOf, routeRequests, routeUpgrades } from './app/http-routes.js';
-import { createServices } from './app/services.js';
+import { createServices, type BillingPorts } from './app/services.js';
 import { shutdownInOrder } from './app/shutdown.js';
 import { ConfigError, type Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -31,14 +31,19 @@ export interface App {
  * Wires config -> database -> events -> services (src/app/services.ts) -> OCPP, GraphQL and
  * HTTP routes on one port, and starts listening. Tests start it on port 0.
  */
-export async function startApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
+export interface StartOptions {
+  /** Other areas' ports supplied from outside (tests' recording implementations). */
+  ports?: Partial<BillingPorts>;
+}
+
+export async function startApp(config: Config, log: Logger = createLogger(config.logLevel), options: StartOptions = {}): Promise<App> {
   // Read the certificate before anything starts: a bad path should stop us at once.
   const tls = config.tls ? await readTls(config.tls) : null;
   const database = await openDatabase(config, log);
   let events: EventBus | undefined;
   try {
     events = await createEventBus({ redisUrl: config.redisUrl, channelPrefix: config.eventsChannelPrefix });
-    return await listen(config, log, database, events, tls);
+    return await listen(config, log, database, events, tls, options);
   } catch (err) {
     await events?.close();
     await database.close();
@@ -52,6 +57,7 @@ async function listen(
   database: Database,
   events: EventBus,
   tls: { cert: Buffer; key: Buffer } | null,
+  options: StartOptions,
 ): Promise<App> {
   // Calls to chargers take the routed path (`edge.router`, below, exists before anything can call).
   let edge: OcppEdge;
@@ -64,6 +70,7 @@ async function listen(
     events,
     link: createStationLink({ call: (identity, action, payload, timeoutMs) => edge.router.call(identity, action, payload, timeoutMs) }),
     publicUrl: () => publicUrl,
+    ports: options.ports,
   });
   await services.recover();
   edge = await createOcppEdge(config, log, services);

@@ -22,6 +22,10 @@ import { StationCommandService } from '../domain/operations/station-command.serv
 import { StationConfigurationService } from '../domain/operations/station-configuration.service.js';
 import type { StationLink } from '../domain/operations/station-link.js';
 import { OrganisationService } from '../domain/organisations/organisation.service.js';
+import type { InvoiceIssuer } from '../domain/invoices/invoice.ports.js';
+import type { OffSessionCharger } from '../domain/payments/payment.ports.js';
+import { PlanBillingService } from '../domain/plans/plan-billing.service.js';
+import { PlanService } from '../domain/plans/plan.service.js';
 import { MeterSampleWriter } from '../domain/sessions/meter-sample-writer.js';
 import { SessionFactsReader } from '../domain/sessions/session-facts.js';
 import { SessionService } from '../domain/sessions/session.service.js';
@@ -52,6 +56,14 @@ export interface ServiceDeps {
   link: StationLink;
   /** Base URL chargers reach this server at; known once listening. */
   publicUrl: () => string;
+  /** Ports of other areas, supplied from outside (tests' own implementations); absent: the wired ones. */
+  ports?: Partial<BillingPorts>;
+}
+
+/** Ports one billing area offers another, replaceable as a whole (tests record and fail on demand). */
+export interface BillingPorts {
+  invoices: InvoiceIssuer;
+  offSessionCharger: OffSessionCharger;
 }
 
 /** The domain, wired: what GraphQL resolvers, OCPP handlers and the HTTP routes may call. */
@@ -69,7 +81,7 @@ export interface Services {
 }
 
 // The one list of the domain's services. A new area adds its service here and to AppServices.
-export async function createServices({ config, log, database, events, link, publicUrl }: ServiceDeps): Promise<Services> {
+export async function createServices({ config, log, database, events, link, publicUrl, ports = {} }: ServiceDeps): Promise<Services> {
   const { orm } = database;
   const jobs = new PgBossJobQueue(
     { connectionString: database.url, schema: config.jobs.schema, pollingIntervalSeconds: config.jobs.pollingIntervalSeconds },
@@ -86,9 +98,14 @@ export async function createServices({ config, log, database, events, link, publ
   const idTokens = new IdTokenService(orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const reservationBook = new ReservationBook(orm, stationRows);
+  // lead: replace these placeholders with the invoices and payments areas' implementations.
+  const invoices = ports.invoices ?? notWiredInvoices;
+  const offSessionCharger = ports.offSessionCharger ?? notWiredCharger;
+  const plans = new PlanService(orm, jobs);
+  const planBilling = new PlanBillingService(orm, jobs, invoices, offSessionCharger);
   const tariffs: TariffLookup = NO_TARIFFS; // lead: replace with the tariffs service at merge
   const sessionFacts = new SessionFactsReader(orm);
-  const cdrs = new CdrService(orm, sessionFacts, stationRows, tariffs, null, jobs, {
+  const cdrs = new CdrService(orm, sessionFacts, stationRows, tariffs, plans, jobs, {
     party: { countryCode: 'NL', partyId: 'VLT' },
     defaultCurrency: config.billing.defaultCurrency,
   });
@@ -96,7 +113,7 @@ export async function createServices({ config, log, database, events, link, publ
     tariffs,
     stationRows,
     sessionFacts,
-    null,
+    plans,
     { minIntervalMs: config.billing.liveCostIntervalMs, defaultCurrency: config.billing.defaultCurrency },
     log,
   );
@@ -136,6 +153,7 @@ export async function createServices({ config, log, database, events, link, publ
     nodeId: config.nodeId,
   });
 
+
   const app: AppServices = {
     accounts,
     apiKeys,
@@ -159,6 +177,7 @@ export async function createServices({ config, log, database, events, link, publ
     liveCosts,
     firmwareFiles,
     firmwareRollouts,
+    plans,
   };
   const ocpp: OcppServices = {
     presence,
@@ -169,7 +188,7 @@ export async function createServices({ config, log, database, events, link, publ
     heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds,
   };
 
-  for (const handler of jobHandlers({ log, cdrs, plans: null, settlement: null })) jobs.handle(handler);
+  for (const handler of jobHandlers({ log, cdrs, plans, planBilling, settlement: null })) jobs.handle(handler);
 
   return {
     app,
@@ -200,3 +219,15 @@ export async function createServices({ config, log, database, events, link, publ
     },
   };
 }
+
+// lead: replace — the invoices and payments areas implement these on their branches.
+const notWired = (port: string) => async (): Promise<never> => {
+  throw new Error(`${port} not wired yet`);
+};
+const notWiredInvoices: InvoiceIssuer = {
+  issueForSession: notWired('InvoiceIssuer'),
+  issueForPeriod: notWired('InvoiceIssuer'),
+  markPaid: notWired('InvoiceIssuer'),
+  markPaymentFailed: notWired('InvoiceIssuer'),
+};
+const notWiredCharger: OffSessionCharger = { chargeSavedMethod: notWired('OffSessionCharger') };

@@ -18,6 +18,8 @@ import { AlertSchema } from '../domain/monitoring/alert.entity.js';
 import { ExpectedRebootSchema } from '../domain/monitoring/expected-reboot.entity.js';
 import { FaultSchema } from '../domain/monitoring/fault.entity.js';
 import { StationConnectionEventSchema } from '../domain/monitoring/station-connection-event.entity.js';
+import { PlanSchema } from '../domain/plans/plan.entity.js';
+import { PlanUsageSchema, SubscriptionPeriodSchema, SubscriptionSchema } from '../domain/plans/subscription.entity.js';
 import { ChargingSessionSchema } from '../domain/sessions/charging-session.entity.js';
 import { MeterSampleSchema } from '../domain/sessions/meter-sample.entity.js';
 import { ConnectorStatusEventSchema } from '../domain/stations/connector-status-event.entity.js';
@@ -57,4 +59,8 @@ export const entities = [
   FirmwareRolloutSchema,
   FirmwareJobSchema,
   CdrSchema,
+  PlanSchema,
+  SubscriptionSchema,
+  SubscriptionPeriodSchema,
+  PlanUsageSchema,
 ];

@@ -12,6 +12,10 @@ export interface Jobs {
   'cdrs.price-session': { sessionId: string };
   /** Bill a new CDR: the plan's allowance, the card capture, the receipt invoice. */
   'billing.settle-cdr': { cdrId: string };
+  /** Close the periods that have ended: cancel, or open the next one and bill it (recurring). */
+  'plans.roll-periods': Record<string, never>;
+  /** Issue and charge one subscription period's fee; retried while the charge fails. */
+  'plans.bill-period': { periodId: string };
 }
 
 export type JobName = keyof Jobs;

@@ -16,6 +16,7 @@ import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.servi
 import type { FirmwareFileService } from '../domain/firmware/firmware-files.service.js';
 import type { FirmwareRolloutService } from '../domain/firmware/firmware-rollout.service.js';
 import type { MonitoringService } from '../domain/monitoring/monitoring.service.js';
+import type { PlanService } from '../domain/plans/plan.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationRegistry } from '../domain/stations/station-registry.service.js';
 import type { StationTelemetry } from '../domain/stations/station-telemetry.service.js';
@@ -48,6 +49,7 @@ export interface AppServices {
   reservations: ReservationService;
   localLists: LocalListService;
   chargingLimits: ChargingLimitService;
+  plans: PlanService;
 }
 
 export interface GraphQLContext {

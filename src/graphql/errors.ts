@@ -7,6 +7,7 @@ import type { OperationsErrorCode } from '../domain/operations/operations.errors
 import type { DiagnosticsErrorCode } from '../domain/diagnostics/diagnostics.errors.js';
 import type { FirmwareErrorCode } from '../domain/firmware/firmware.errors.js';
 import type { MonitoringErrorCode } from '../domain/monitoring/monitoring.errors.js';
+import type { PlansErrorCode } from '../domain/plans/plans.errors.js';
 import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
 import type { StationErrorCode } from '../domain/stations/station.errors.js';
 import type { UsersErrorCode } from '../domain/users/users.errors.js';
@@ -21,7 +22,8 @@ type KnownCode =
   | DiagnosticsErrorCode
   | FirmwareErrorCode
   | AccessErrorCode
-  | CdrsErrorCode;
+  | CdrsErrorCode
+  | PlansErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -102,6 +104,18 @@ function publicCode(code: KnownCode): string {
     case 'ACCESS_GRANT_NOT_FOUND':
     case 'ACCESS_SUBJECT_NOT_FOUND':
       return 'NOT_FOUND';
+    // Plans and subscriptions.
+    case 'PLAN_NOT_FOUND':
+    case 'SUBSCRIPTION_NOT_FOUND':
+    case 'SUBSCRIPTION_PERIOD_NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'INVALID_PLAN_INPUT':
+      return 'BAD_USER_INPUT';
+    case 'ALREADY_SUBSCRIBED':
+    case 'SUBSCRIPTION_NOT_ACTIVE':
+      return 'CONFLICT';
+    case 'PLANS_FORBIDDEN':
+      return 'FORBIDDEN';
     default: {
       const unhandled: never = code;
       return unhandled;

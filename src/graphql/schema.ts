@@ -20,6 +20,7 @@ import './types/monitoring.js';
 import './types/diagnostics.js';
 import './types/firmware.js';
 import './types/cdrs.js';
+import './types/plans.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
 

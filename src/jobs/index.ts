@@ -2,10 +2,13 @@ import type { CdrService } from '../domain/cdrs/cdr.service.js';
 import type { JobName } from '../domain/jobs.js';
 import type { SessionSettlement } from '../domain/payments/payment.ports.js';
 import type { PlanBenefitsSource } from '../domain/plans/plan-benefits.js';
+import type { PlanBillingService } from '../domain/plans/plan-billing.service.js';
 import type { Logger } from '../logger.js';
 import { priceSessionJob } from './price-session.js';
 import { settleCdrJob } from './settle-cdr.js';
 import type { JobHandler, JobSchedule } from './job-queue.js';
+import { billPlanPeriod } from './plans-bill-period.js';
+import { rollPlanPeriods, rollPlanPeriodsSchedule } from './plans-roll-periods.js';
 
 /** What job handlers may reach: the domain's services, never the ORM. */
 export interface JobServices {
@@ -15,6 +18,7 @@ export interface JobServices {
   plans: PlanBenefitsSource | null;
   /** Charges whoever pays for a CDR; null until payments are wired. */
   settlement: SessionSettlement | null;
+  planBilling: PlanBillingService;
 }
 
 // The one list of job handlers and recurring schedules. A new job adds its file here.
@@ -26,9 +30,11 @@ export function jobHandlers(s: JobServices): JobHandler<JobName>[] {
     } satisfies JobHandler<'system.ping'>,
     priceSessionJob(s),
     settleCdrJob(s),
+    rollPlanPeriods(s),
+    billPlanPeriod(s),
   ] as JobHandler<JobName>[];
 }
 
 export function jobSchedules(): JobSchedule<JobName>[] {
-  return [];
+  return [rollPlanPeriodsSchedule] as JobSchedule<JobName>[];
 }

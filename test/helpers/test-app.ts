@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { inject } from 'vitest';
 import WebSocket from 'ws';
-import { startApp, type App } from '../../src/app.js';
+import { startApp, type App, type StartOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -37,6 +37,7 @@ export interface GqlResponse<T> {
 export async function startTestApp(
   env: Record<string, string> = {},
   tweak: (config: Config) => void = () => {},
+  options: StartOptions = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     DATABASE_URL: inject('databaseUrl'),
@@ -57,7 +58,7 @@ export async function startTestApp(
     ...env,
   });
   tweak(config);
-  const app = await startApp(config, createLogger(config.logLevel));
+  const app = await startApp(config, createLogger(config.logLevel), options);
   const login = await gql<{ login: { accessToken: string } }>(
     app.url,
     `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,

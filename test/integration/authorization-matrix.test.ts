@@ -52,6 +52,10 @@ const QUERIES: Record<string, Row> = {
   firmwareFiles: { doc: `{ firmwareFiles(first: 1) { edges { node { id } } } }`, allowed: STAFF },
   firmwareRollout: { doc: `query($id: ID!) { firmwareRollout(id: $id) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
   firmwareRollouts: { doc: `{ firmwareRollouts(first: 1) { edges { node { id } } } }`, allowed: STAFF },
+  plans: { doc: `{ plans(first: 1) { edges { node { id } } } }`, allowed: STAFF },
+  availablePlans: { doc: `query($id: ID!) { availablePlans(organisationId: $id) { id } }`, vars: { id: NO_ID }, allowed: EVERYONE },
+  mySubscriptions: { doc: `{ mySubscriptions { id } }`, allowed: [D] },
+  subscriptions: { doc: `{ subscriptions(first: 1) { edges { node { id } } } }`, allowed: STAFF },
 };
 
 // Arguments name things that do not exist (or are invalid): an allowed caller gets past the
@@ -117,6 +121,10 @@ const MUTATIONS: Record<string, Row> = {
     doc: `mutation { updateFirmware(input: { stationIdentities: ["NOPE"], location: "https://example.com/fw.bin", retrieveAt: "2030-01-01T00:00:00Z" }) { id } }`,
     allowed: STAFF,
   },
+  createPlan: { doc: `mutation { createPlan(input: { name: "", currency: "XXX", monthlyFee: "1" }) { id } }`, allowed: STAFF },
+  updatePlan: { doc: `mutation($id: ID!) { updatePlan(input: { id: $id, name: "x" }) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
+  subscribe: { doc: `mutation($id: ID!) { subscribe(planId: $id) { id } }`, vars: { id: NO_ID }, allowed: [D] },
+  cancelSubscription: { doc: `mutation($id: ID!) { cancelSubscription(subscriptionId: $id) { id } }`, vars: { id: NO_ID }, allowed: [D] },
 };
 
 const SUBSCRIPTIONS: Record<string, Row> = {
@@ -140,7 +148,7 @@ beforeAll(async () => {
   const admin = await logIn(app, adminEmail, 'admin password 2');
   const key = dataOf(
     await app.gql<{ createApiKey: { key: string } }>(
-      `mutation($o: ID!) { createApiKey(input: { name: "matrix", organisationId: $o, scopes: [STATIONS_READ, STATIONS_MANAGE, STATIONS_COMMAND, MONITORING_READ, SESSIONS_READ, TOKENS_READ, TOKENS_MANAGE, USERS_READ, AUDIT_READ] }) { key } }`,
+      `mutation($o: ID!) { createApiKey(input: { name: "matrix", organisationId: $o, scopes: [STATIONS_READ, STATIONS_MANAGE, STATIONS_COMMAND, MONITORING_READ, SESSIONS_READ, TOKENS_READ, TOKENS_MANAGE, USERS_READ, AUDIT_READ, TARIFFS_MANAGE, BILLING_READ, BILLING_MANAGE] }) { key } }`,
       { o: operator.organisationId },
     ),
   ).createApiKey.key;

@@ -58,7 +58,7 @@ export class CdrService implements CdrSource {
     const station = await this.stations.billingFacts(facts.stationId);
     if (!station) return null;
     const version = facts.tariffVersionId ? await this.tariffs.version(facts.tariffVersionId) : null;
-    const benefits = facts.userId && this.plans ? await this.plans.benefitsFor(facts.userId, facts.startedAt) : null;
+    const benefits = facts.userId && this.plans ? await this.plans.benefitsFor(facts.userId, facts.startedAt, station.organisationId) : null;
     const statuses = await this.stations.statusTimeline(facts.stationId, facts.connectorId, facts.startedAt, facts.stoppedAt);
     const priced = priceOf({
       tariff: version?.definition ?? freeTariff(this.options.defaultCurrency),
@@ -214,7 +214,7 @@ export class CdrService implements CdrSource {
     if (!station) return null;
     const version = facts.tariffVersionId ? await this.tariffs.version(facts.tariffVersionId) : null;
     const endedAt = facts.stoppedAt ?? now;
-    const benefits = facts.userId && this.plans ? await this.plans.benefitsFor(facts.userId, facts.startedAt) : null;
+    const benefits = facts.userId && this.plans ? await this.plans.benefitsFor(facts.userId, facts.startedAt, station.organisationId) : null;
     const statuses = await this.stations.statusTimeline(facts.stationId, facts.connectorId, facts.startedAt, endedAt);
     const priced = priceOf({
       tariff: version?.definition ?? freeTariff(this.options.defaultCurrency),

@@ -82,12 +82,12 @@ export class LiveCosts {
   async begin(sessionId: string): Promise<SessionCost | null> {
     const facts = await this.facts.load(sessionId, { samples: false });
     if (!facts || facts.status !== 'ACTIVE') return null;
-    const [station, version, benefits] = await Promise.all([
-      this.stations.billingFacts(facts.stationId),
-      facts.tariffVersionId ? this.tariffs.version(facts.tariffVersionId) : null,
-      facts.userId && this.plans ? this.plans.benefitsFor(facts.userId, facts.startedAt) : null,
-    ]);
+    const station = await this.stations.billingFacts(facts.stationId);
     if (!station) return null;
+    const [version, benefits] = await Promise.all([
+      facts.tariffVersionId ? this.tariffs.version(facts.tariffVersionId) : null,
+      facts.userId && this.plans ? this.plans.benefitsFor(facts.userId, facts.startedAt, station.organisationId) : null,
+    ]);
     const r: Running = {
       stationId: facts.stationId,
       connectorId: facts.connectorId,

@@ -12,8 +12,12 @@ export interface ActiveBenefits {
 
 /** The plans area's port for pricing: what a driver's subscription gives them right now. */
 export interface PlanBenefitsSource {
-  /** The driver's subscription active at `at` (null: none). */
-  benefitsFor(userId: string, at: Date): Promise<ActiveBenefits | null>;
+  /**
+   * The driver's subscription active at `at` (null: none, or PAST_DUE). A driver may subscribe
+   * to one plan per operator: pass the station's operator to get that operator's plan; without
+   * it, the driver's earliest live subscription.
+   */
+  benefitsFor(userId: string, at: Date, organisationId?: string | null): Promise<ActiveBenefits | null>;
   /**
    * Counts a priced session against its period's allowance; idempotent per CDR. The energy is
    * what the CDR's PLAN_ALLOWANCE line covered.

@@ -1,0 +1,60 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261203065013 extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`create table "cdr" ("id" uuid not null, "kind" text check ("kind" in ('SESSION', 'CREDIT')) not null, "credits_cdr_id" uuid null, "session_id" uuid not null, "transaction_id" int not null, "station_id" uuid not null, "station_identity" varchar(48) not null, "connector_id" int not null, "organisation_id" uuid null, "user_id" uuid null, "id_token_id" uuid null, "id_tag" varchar(64) not null, "tariff_id" uuid null, "tariff_version_id" uuid null, "subscription_id" uuid null, "currency" varchar(3) not null, "total_excl_vat" numeric(18,6) not null, "total_vat" numeric(18,6) not null, "total_incl_vat" numeric(18,6) not null, "total_energy_wh" bigint not null, "total_time_seconds" int not null, "total_parking_seconds" int not null, "lines" jsonb not null, "vat_breakdown" jsonb not null, "data_notes" jsonb not null, "tariff_snapshot" jsonb null, "ocpi" jsonb not null, "reason" varchar(500) null, "started_at" timestamptz not null, "stopped_at" timestamptz not null, "created_at" timestamptz not null, constraint "cdr_pkey" primary key ("id"));`);
+    this.addSql(`create index "cdr_organisation_id_stopped_at_index" on "cdr" ("organisation_id", "stopped_at");`);
+    this.addSql(`create index "cdr_user_id_stopped_at_index" on "cdr" ("user_id", "stopped_at");`);
+    this.addSql(`create index "cdr_station_id_stopped_at_index" on "cdr" ("station_id", "stopped_at");`);
+    this.addSql(`create unique index "cdr_one_per_session" on "cdr" ("session_id") where "kind" = 'SESSION';`);
+    this.addSql(`create unique index "cdr_one_credit_each" on "cdr" ("credits_cdr_id") where "kind" = 'CREDIT';`);
+
+    this.addSql(`create table "plan" ("id" uuid not null, "organisation_id" uuid not null, "name" varchar(200) not null, "description" text null, "currency" varchar(3) not null, "monthly_fee" numeric(14,4) not null, "fee_vat_rate" numeric(5,2) null, "included_energy_wh" int not null default 0, "tariff_id" uuid null, "discount_percent" numeric(5,2) null, "active" boolean not null default true, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "plan_pkey" primary key ("id"));`);
+    this.addSql(`create index "plan_organisation_id_active_index" on "plan" ("organisation_id", "active");`);
+
+    this.addSql(`create table "subscription" ("id" uuid not null, "plan_id" uuid not null, "user_id" uuid not null, "status" text check ("status" in ('ACTIVE', 'CANCELLING', 'CANCELLED', 'PAST_DUE')) not null, "started_at" timestamptz not null, "current_period_start" timestamptz not null, "current_period_end" timestamptz not null, "cancel_at_period_end" boolean not null default false, "cancelled_at" timestamptz null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "subscription_pkey" primary key ("id"));`);
+    this.addSql(`create index "subscription_user_id_status_index" on "subscription" ("user_id", "status");`);
+    this.addSql(`create index "subscription_status_current_period_end_index" on "subscription" ("status", "current_period_end");`);
+    this.addSql(`create index "subscription_plan_id_index" on "subscription" ("plan_id");`);
+
+    this.addSql(`create table "subscription_period" ("id" uuid not null, "subscription_id" uuid not null, "period_start" timestamptz not null, "period_end" timestamptz not null, "included_wh" int not null, "used_wh" int not null default 0, "fee_invoice_id" uuid null, "fee_status" text check ("fee_status" in ('PENDING', 'PAID', 'FAILED')) not null default 'PENDING', "attempts" int not null default 0, "fee_failure_reason" varchar(500) null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "subscription_period_pkey" primary key ("id"));`);
+    this.addSql(`alter table "subscription_period" add constraint "subscription_period_subscription_id_period_start_unique" unique ("subscription_id", "period_start");`);
+
+    this.addSql(`create table "plan_usage" ("id" uuid not null, "period_id" uuid not null, "cdr_id" uuid not null, "covered_wh" int not null, "requested_wh" int not null, "at" timestamptz not null, "created_at" timestamptz not null, constraint "plan_usage_pkey" primary key ("id"));`);
+    this.addSql(`alter table "plan_usage" add constraint "plan_usage_cdr_id_unique" unique ("cdr_id");`);
+    this.addSql(`create index "plan_usage_period_id_index" on "plan_usage" ("period_id");`);
+
+    this.addSql(`alter table "plan" add constraint "plan_organisation_id_foreign" foreign key ("organisation_id") references "organisation" ("id") on update cascade;`);
+
+    this.addSql(`alter table "subscription" add constraint "subscription_plan_id_foreign" foreign key ("plan_id") references "plan" ("id") on update cascade;`);
+    this.addSql(`alter table "subscription" add constraint "subscription_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "subscription_period" add constraint "subscription_period_subscription_id_foreign" foreign key ("subscription_id") references "subscription" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "plan_usage" add constraint "plan_usage_period_id_foreign" foreign key ("period_id") references "subscription_period" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "charging_session" add column "tariff_id" uuid null, add column "tariff_version_id" uuid null;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "subscription" drop constraint "subscription_plan_id_foreign";`);
+
+    this.addSql(`alter table "subscription_period" drop constraint "subscription_period_subscription_id_foreign";`);
+
+    this.addSql(`alter table "plan_usage" drop constraint "plan_usage_period_id_foreign";`);
+
+    this.addSql(`drop table if exists "cdr" cascade;`);
+
+    this.addSql(`drop table if exists "plan" cascade;`);
+
+    this.addSql(`drop table if exists "subscription" cascade;`);
+
+    this.addSql(`drop table if exists "subscription_period" cascade;`);
+
+    this.addSql(`drop table if exists "plan_usage" cascade;`);
+
+    this.addSql(`alter table "charging_session" drop column "tariff_id", drop column "tariff_version_id";`);
+  }
+
+}
