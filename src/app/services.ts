@@ -9,6 +9,8 @@ import { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js
 import { FirmwareFileService } from '../domain/firmware/firmware-files.service.js';
 import { FirmwareProgressService } from '../domain/firmware/firmware-progress.service.js';
 import { FirmwareRolloutService } from '../domain/firmware/firmware-rollout.service.js';
+import { InvoiceService } from '../domain/invoices/invoice.service.js';
+import type { CdrSource } from '../domain/cdrs/cdr.types.js';
 import { MonitoringService } from '../domain/monitoring/monitoring.service.js';
 import { ChargingLimitService } from '../domain/operations/charging-limit.service.js';
 import { CommandRunner } from '../domain/operations/command-runner.js';
@@ -114,6 +116,10 @@ export async function createServices({ config, log, database, events, link, publ
     nodeId: config.nodeId,
   });
 
+  // lead: replace with the cdrs service
+  const cdrSource: CdrSource = { byId: async () => null, forUsers: async () => [] };
+  const invoices = new InvoiceService(orm, cdrSource);
+
   const app: AppServices = {
     accounts,
     apiKeys,
@@ -135,6 +141,7 @@ export async function createServices({ config, log, database, events, link, publ
     diagnostics,
     firmwareFiles,
     firmwareRollouts,
+    invoices,
   };
   const ocpp: OcppServices = {
     presence,

@@ -3,6 +3,7 @@ import { ApiKeySchema } from '../domain/accounts/api-key.entity.js';
 import { PasswordResetSchema } from '../domain/accounts/password-reset.entity.js';
 import { RefreshTokenSchema } from '../domain/accounts/refresh-token.entity.js';
 import { AuditEventSchema } from '../domain/audit/audit-event.entity.js';
+import { InvoiceCounterSchema, InvoiceLineSchema, InvoiceSchema } from '../domain/invoices/invoice.entity.js';
 import { OrganisationSchema } from '../domain/organisations/organisation.entity.js';
 import { ChargingLimitSchema } from '../domain/operations/charging-limit.entity.js';
 import { ConfigurationKeySchema } from '../domain/operations/configuration-key.entity.js';
@@ -55,4 +56,7 @@ export const entities = [
   FirmwareFileSchema,
   FirmwareRolloutSchema,
   FirmwareJobSchema,
+  InvoiceSchema,
+  InvoiceLineSchema,
+  InvoiceCounterSchema,
 ];

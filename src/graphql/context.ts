@@ -13,6 +13,7 @@ import type { OrganisationService } from '../domain/organisations/organisation.s
 import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
 import type { FirmwareFileService } from '../domain/firmware/firmware-files.service.js';
 import type { FirmwareRolloutService } from '../domain/firmware/firmware-rollout.service.js';
+import type { InvoiceService } from '../domain/invoices/invoice.service.js';
 import type { MonitoringService } from '../domain/monitoring/monitoring.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationRegistry } from '../domain/stations/station-registry.service.js';
@@ -43,6 +44,7 @@ export interface AppServices {
   reservations: ReservationService;
   localLists: LocalListService;
   chargingLimits: ChargingLimitService;
+  invoices: InvoiceService;
 }
 
 export interface GraphQLContext {
