@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { SYSTEM_CALLER } from '../domain/caller.js';
 import type { Database } from '../db/database.js';
 import { AccessTokens, resolveJwtSecret } from '../domain/accounts/access-tokens.js';
 import { AccountService } from '../domain/accounts/account.service.js';
@@ -118,12 +119,16 @@ export async function createServices({ config, log, database, events, link, publ
 
   // lead: replace with the cdrs service
   const cdrSource: CdrSource = { byId: async () => null, forUsers: async () => [] };
-  const invoices = new InvoiceService(orm, cdrSource);
+  const organisations = new OrganisationService(orm);
+  const invoices = new InvoiceService(orm, cdrSource, {
+    organisationName: async (id) => (await organisations.get(SYSTEM_CALLER, id))?.name ?? null,
+    customer: async (id) => await users.get(SYSTEM_CALLER, id),
+  });
 
   const app: AppServices = {
     accounts,
     apiKeys,
-    organisations: new OrganisationService(orm),
+    organisations,
     audit,
     stations,
     stationTelemetry: telemetry,

@@ -1,3 +1,4 @@
+import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_CALLER, type Caller } from '../../src/domain/caller.js';
 import type { InvoiceLineInput } from '../../src/domain/invoices/invoice.ports.js';
@@ -17,7 +18,10 @@ beforeAll(async () => {
   app = await startTestApp();
   // The app's own service has no CDRs yet (the cdrs area is not on this branch); this one
   // shares its database and reads CDRs the test writes.
-  invoices = new InvoiceService(app.database.orm, cdrs);
+  invoices = new InvoiceService(app.database.orm, cdrs, {
+    organisationName: async (id) => (await app.services.organisations.get(SYSTEM_CALLER, id))?.name ?? null,
+    customer: (id) => app.services.users.get(SYSTEM_CALLER, id),
+  });
 });
 afterAll(async () => {
   await app?.stop();
@@ -292,5 +296,74 @@ describe('revenue and unpaid invoices', () => {
     expect(page.hasNextPage).toBe(true);
     const next = await invoices.unpaidInvoices(operatorCaller(a.id), { first: 1, after: page.items[0]!.cursor });
     expect(next.items.map((i) => i.node.currency)).toEqual(['JPY']);
+  });
+});
+
+async function pdfText(content: ArrayBuffer): Promise<string> {
+  const parser = new PDFParse({ data: new Uint8Array(content) });
+  try {
+    return (await parser.getText()).text;
+  } finally {
+    await parser.destroy();
+  }
+}
+
+const fetchPdf = (id: string, credential: string | null) =>
+  fetch(`${app.url}/invoices/${id}.pdf`, { headers: credential ? { authorization: `Bearer ${credential}` } : {} });
+
+describe('the PDF endpoint', () => {
+  it('gives the driver and the operator a readable PDF; others a 404; anonymous a 401', async () => {
+    const org = await anOrganisation(app, `Voltline Test Operator ${Math.random().toString(36).slice(2, 8)}`);
+    const operator = await anOperator(app, org.id);
+    const otherOperator = await anOperator(app);
+    const driver = await aDriver(app, 'Dana Driver');
+    const stranger = await aDriver(app);
+    const cdr = cdrs.add(
+      aCdrView({
+        organisationId: org.id,
+        userId: driver.id,
+        lines: [aCostLine({ description: 'Energy 10 kWh at 0.40 EUR/kWh' }), aCostLine({ kind: 'FLAT', description: 'Session fee', quantity: '1', unit: 'session', unitPrice: '0.50', vatRate: '7', exclVat: '0.50', vat: '0.04', inclVat: '0.54' })],
+      }),
+    );
+    const invoice = await invoices.issueForSession(cdr.id, { kind: 'USER', userId: driver.id });
+
+    const res = await fetchPdf(invoice.id, driver.accessToken);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toContain(`${invoice.number}.pdf`);
+    const text = await pdfText(await res.arrayBuffer());
+    for (const expected of [invoice.number, org.name, 'Dana Driver', 'Energy 10 kWh at 0.40 EUR/kWh', 'Session fee', '4.50 EUR', '5.30 EUR', '0.76 EUR', '0.04 EUR', 'Open']) {
+      expect(text).toContain(expected);
+    }
+
+    expect((await fetchPdf(invoice.id, operator.accessToken)).status).toBe(200);
+    expect((await fetchPdf(invoice.id, app.adminToken)).status).toBe(200);
+    expect((await fetchPdf(invoice.id, otherOperator.accessToken)).status).toBe(404);
+    expect((await fetchPdf(invoice.id, stranger.accessToken)).status).toBe(404);
+    expect((await fetchPdf('not-an-id', driver.accessToken)).status).toBe(404);
+    const anonymous = await fetchPdf(invoice.id, null);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('prints a credit note with the invoice it credits and the currency digits', async () => {
+    const org = await anOrganisation(app);
+    const yen = await invoices.issueForPeriod({
+      organisationId: org.id,
+      billTo: { kind: 'ACCOUNT', billingAccountId: 'acct-1', name: 'Fleet Co', email: 'ap@fleet.test', address: 'Main St 1', vatId: 'DE123456789' },
+      sourceKey: `account:${org.id}:2026-11`,
+      periodStart: new Date('2026-11-01T00:00:00Z'),
+      periodEnd: new Date('2026-12-01T00:00:00Z'),
+      currency: 'JPY',
+      lines: [periodLine({ description: 'Sessions in November', unitPriceExclVat: '1000', exclVat: '1000', vat: '100', inclVat: '1100', vatRate: '10' })],
+    });
+    const note = await invoices.issueCreditNote(operatorCaller(org.id), yen.id, 'wrong tariff');
+    const pdf = (await invoices.pdf(SYSTEM_CALLER, note.id))!;
+    expect(pdf.fileName).toBe(`${note.number}.pdf`);
+    const text = await pdfText(pdf.content.buffer.slice(pdf.content.byteOffset, pdf.content.byteOffset + pdf.content.length) as ArrayBuffer);
+    for (const expected of ['Credit note', `Credit note for ${yen.number}`, 'wrong tariff', 'Fleet Co', 'DE123456789', '-1100 JPY', '-100 JPY', '2026-11-01 - 2026-12-01']) {
+      expect(text).toContain(expected);
+    }
+    expect(text).not.toContain('1100.00');
   });
 });

@@ -18,6 +18,7 @@ import { checkedLines, linesFromCdr, negatedLines, totalsOf } from './invoice-li
 import type { BillTo, InvoiceIssuer, InvoiceLineInput, IssuedInvoice, PaymentRecord } from './invoice.ports.js';
 import { revenueOf, unpaidInvoiceIds, type RevenueRow } from './invoice-reports.js';
 import { creditNoteSums, insertInvoice, toViews, visibleWhere, type NewInvoice } from './invoice-store.js';
+import { renderInvoicePdf } from './invoice-pdf.js';
 import type { InvoiceView } from './invoice.views.js';
 import { invalidInvoice, InvoicesError } from './invoices.errors.js';
 
@@ -59,6 +60,12 @@ const periodInput = z
   })
   .refine((d) => d.periodStart < d.periodEnd, { message: 'must be after periodStart', path: ['periodEnd'] });
 
+/** Names the PDF prints, from the organisations and users areas. */
+export interface InvoicePartyDirectory {
+  organisationName(organisationId: string): Promise<string | null>;
+  customer(userId: string): Promise<{ name: string; email: string | null } | null>;
+}
+
 const reasonInput = z.string().trim().min(1).max(500);
 const cursorShape = z.tuple([z.string(), z.string()]);
 
@@ -72,6 +79,7 @@ export class InvoiceService implements InvoiceIssuer {
   constructor(
     private readonly orm: MikroORM,
     private readonly cdrs: CdrSource,
+    private readonly parties: InvoicePartyDirectory,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -158,6 +166,15 @@ export class InvoiceService implements InvoiceIssuer {
     const em = this.orm.em.fork();
     const invoice = await em.findOne(InvoiceSchema, { $and: [{ id }, visibleWhere(caller.visibility)] });
     return invoice ? (await toViews(em, [invoice]))[0]! : null;
+  }
+
+  /** The invoice as a PDF, for whoever may get() it; null otherwise. */
+  async pdf(caller: Caller, id: string): Promise<{ fileName: string; content: Buffer } | null> {
+    const invoice = await this.get(caller, id);
+    if (!invoice) return null;
+    const issuerName = (await this.parties.organisationName(invoice.organisationId)) ?? 'Charge point operator';
+    const customer = invoice.billTo.kind === 'USER' ? await this.parties.customer(invoice.billTo.userId) : null;
+    return { fileName: `${invoice.number}.pdf`, content: await renderInvoicePdf(invoice, { issuerName, customer }) };
   }
 
   /** Newest first. */
