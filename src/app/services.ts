@@ -123,7 +123,7 @@ export async function createServices({ config, log, database, events, link, publ
   const invoices = new InvoiceService(orm, cdrSource, {
     organisationName: async (id) => (await organisations.get(SYSTEM_CALLER, id))?.name ?? null,
     customer: async (id) => await users.get(SYSTEM_CALLER, id),
-  });
+  }, { publicUrl });
 
   const app: AppServices = {
     accounts,

@@ -5,6 +5,7 @@ import { DomainError } from '../domain/domain-error.js';
 import type { OperationsErrorCode } from '../domain/operations/operations.errors.js';
 import type { DiagnosticsErrorCode } from '../domain/diagnostics/diagnostics.errors.js';
 import type { FirmwareErrorCode } from '../domain/firmware/firmware.errors.js';
+import type { InvoicesErrorCode } from '../domain/invoices/invoices.errors.js';
 import type { MonitoringErrorCode } from '../domain/monitoring/monitoring.errors.js';
 import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
 import type { StationErrorCode } from '../domain/stations/station.errors.js';
@@ -19,7 +20,8 @@ type KnownCode =
   | MonitoringErrorCode
   | DiagnosticsErrorCode
   | FirmwareErrorCode
-  | AccessErrorCode;
+  | AccessErrorCode
+  | InvoicesErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -97,6 +99,18 @@ function publicCode(code: KnownCode): string {
     case 'ACCESS_GRANT_NOT_FOUND':
     case 'ACCESS_SUBJECT_NOT_FOUND':
       return 'NOT_FOUND';
+    // Invoices.
+    case 'INVOICE_NOT_FOUND':
+    case 'CDR_NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'INVALID_INVOICE_INPUT':
+    // More than is left to credit: the amounts asked for (details.remaining says how much is left).
+    case 'CREDIT_EXCEEDS_REMAINING':
+      return 'BAD_USER_INPUT';
+    case 'INVOICE_STATE_CONFLICT':
+      return 'CONFLICT';
+    case 'INVOICE_FORBIDDEN':
+      return 'FORBIDDEN';
     default: {
       const unhandled: never = code;
       return unhandled;

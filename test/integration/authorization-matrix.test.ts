@@ -52,6 +52,11 @@ const QUERIES: Record<string, Row> = {
   firmwareFiles: { doc: `{ firmwareFiles(first: 1) { edges { node { id } } } }`, allowed: STAFF },
   firmwareRollout: { doc: `query($id: ID!) { firmwareRollout(id: $id) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
   firmwareRollouts: { doc: `{ firmwareRollouts(first: 1) { edges { node { id } } } }`, allowed: STAFF },
+  // Drivers their own invoices (billing:self), staff their organisation's (billing:read).
+  invoices: { doc: `{ invoices(first: 1) { edges { node { id } } } }`, allowed: SIGNED_IN },
+  invoice: { doc: `query($id: ID!) { invoice(id: $id) { id } }`, vars: { id: NO_ID }, allowed: SIGNED_IN },
+  revenue: { doc: `{ revenue(input: { from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z" }) { currency } }`, allowed: STAFF },
+  unpaidInvoices: { doc: `{ unpaidInvoices(first: 1) { edges { node { id } } } }`, allowed: STAFF },
 };
 
 // Arguments name things that do not exist (or are invalid): an allowed caller gets past the
@@ -117,6 +122,7 @@ const MUTATIONS: Record<string, Row> = {
     doc: `mutation { updateFirmware(input: { stationIdentities: ["NOPE"], location: "https://example.com/fw.bin", retrieveAt: "2030-01-01T00:00:00Z" }) { id } }`,
     allowed: STAFF,
   },
+  issueCreditNote: { doc: `mutation($id: ID!) { issueCreditNote(input: { invoiceId: $id, reason: "x" }) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
 };
 
 const SUBSCRIPTIONS: Record<string, Row> = {
@@ -140,7 +146,7 @@ beforeAll(async () => {
   const admin = await logIn(app, adminEmail, 'admin password 2');
   const key = dataOf(
     await app.gql<{ createApiKey: { key: string } }>(
-      `mutation($o: ID!) { createApiKey(input: { name: "matrix", organisationId: $o, scopes: [STATIONS_READ, STATIONS_MANAGE, STATIONS_COMMAND, MONITORING_READ, SESSIONS_READ, TOKENS_READ, TOKENS_MANAGE, USERS_READ, AUDIT_READ] }) { key } }`,
+      `mutation($o: ID!) { createApiKey(input: { name: "matrix", organisationId: $o, scopes: [STATIONS_READ, STATIONS_MANAGE, STATIONS_COMMAND, MONITORING_READ, SESSIONS_READ, TOKENS_READ, TOKENS_MANAGE, USERS_READ, AUDIT_READ, BILLING_READ, BILLING_MANAGE] }) { key } }`,
       { o: operator.organisationId },
     ),
   ).createApiKey.key;

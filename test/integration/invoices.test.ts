@@ -367,3 +367,84 @@ describe('the PDF endpoint', () => {
     expect(text).not.toContain('1100.00');
   });
 });
+
+const INVOICE_FIELDS = `id number kind status currency totalExclVat totalVat totalInclVat taxBreakdown { rate exclVat vat }
+  lines { position description quantity unit unitPriceExclVat vatRate exclVat vat inclVat cdrId }
+  billTo issuedAt periodStart periodEnd paidAt paymentFailureReason pdfUrl balanceInclVat creditedInclVat issuerName
+  creditsInvoice { id number } organisation { id name }`;
+
+describe('GraphQL', () => {
+  it('lists a driver’s own invoices and an operator’s, with lines, taxes and a PDF link', async () => {
+    const org = await anOrganisation(app);
+    const operator = await anOperator(app, org.id);
+    const otherOperator = await anOperator(app);
+    const driver = await aDriver(app);
+    const cdr = cdrs.add(aCdrView({ organisationId: org.id, userId: driver.id }));
+    const invoice = await invoices.issueForSession(cdr.id, { kind: 'USER', userId: driver.id });
+    await invoices.markPaymentFailed(invoice.id, 'card_declined');
+    const query = `query($f: InvoiceFilter) { invoices(first: 10, filter: $f) { edges { node { ${INVOICE_FIELDS} } } } }`;
+
+    const own = await app.gqlAs(driver.accessToken, query);
+    expect(own.errors).toBeUndefined();
+    const [node] = own.data.invoices.edges.map((e: { node: unknown }) => e.node);
+    expect(own.data.invoices.edges).toHaveLength(1);
+    expect(node).toMatchObject({
+      id: invoice.id,
+      number: invoice.number,
+      kind: 'INVOICE',
+      status: 'OPEN',
+      totalInclVat: '4.76',
+      taxBreakdown: [{ rate: '19', exclVat: '4.00', vat: '0.76' }],
+      lines: [{ position: 1, description: 'Energy 10 kWh at 0.40 EUR/kWh', quantity: '10', unit: 'kWh', vatRate: '19', inclVat: '4.76', cdrId: cdr.id }],
+      billTo: { kind: 'USER', userId: driver.id },
+      paymentFailureReason: 'card_declined',
+      issuerName: org.name,
+      organisation: null, // drivers do not see organisations; issuerName names it
+      pdfUrl: `${app.url}/invoices/${invoice.id}.pdf`,
+      creditsInvoice: null,
+    });
+    expect((await fetch(node.pdfUrl, { headers: { authorization: `Bearer ${driver.accessToken}` } })).status).toBe(200);
+
+    const staff = await app.gqlAs(operator.accessToken, query, { f: { status: 'OPEN' } });
+    expect(staff.data.invoices.edges.map((e: { node: { id: string; organisation: unknown } }) => [e.node.id, e.node.organisation])).toEqual([[invoice.id, { id: org.id, name: org.name }]]);
+    expect((await app.gqlAs(operator.accessToken, query, { f: { status: 'PAID' } })).data.invoices.edges).toEqual([]);
+    expect((await app.gqlAs(otherOperator.accessToken, query)).data.invoices.edges).toEqual([]);
+    const single = await app.gqlAs(otherOperator.accessToken, `query($id: ID!) { invoice(id: $id) { id } }`, { id: invoice.id });
+    expect(single.data).toEqual({ invoice: null });
+  });
+
+  it('issues a credit note for staff and reports revenue and unpaid invoices of their organisation only', async () => {
+    const org = await anOrganisation(app);
+    const operator = await anOperator(app, org.id);
+    const otherOperator = await anOperator(app);
+    const invoice = await aPeriodInvoice(org.id, null);
+    const issue = `mutation($i: IssueCreditNoteInput!) { issueCreditNote(input: $i) { ${INVOICE_FIELDS} } }`;
+
+    const tooMuch = await app.gqlAs(operator.accessToken, issue, {
+      i: { invoiceId: invoice.id, reason: 'goodwill', lines: [{ description: 'Goodwill', quantity: '1', exclVat: '20.00', vat: '3.80', inclVat: '23.80', vatRate: '19' }] },
+    });
+    expect(tooMuch.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CREDIT_EXCEEDS_REMAINING', field: 'lines', remaining: '11.90' });
+    const notTheirs = await app.gqlAs(otherOperator.accessToken, issue, { i: { invoiceId: invoice.id, reason: 'x' } });
+    expect(notTheirs.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+
+    const partial = await app.gqlAs(operator.accessToken, issue, {
+      i: { invoiceId: invoice.id, reason: 'goodwill', lines: [{ description: 'Goodwill', quantity: '1', exclVat: '1.00', vat: '0.19', inclVat: '1.19', vatRate: '19' }] },
+    });
+    expect(partial.errors).toBeUndefined();
+    expect(partial.data.issueCreditNote).toMatchObject({ kind: 'CREDIT_NOTE', totalInclVat: '-1.19', creditsInvoice: { id: invoice.id, number: invoice.number } });
+    const whole = await app.gqlAs(operator.accessToken, issue, { i: { invoiceId: invoice.id, reason: 'again' } });
+    expect(whole.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'INVOICE_STATE_CONFLICT' });
+
+    const reports = `query($o: ID) {
+      revenue(input: { from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", organisationId: $o }) { currency invoicedExclVat invoicedVat invoicedInclVat creditedInclVat paidInclVat outstandingInclVat }
+      unpaidInvoices(first: 10) { edges { node { id balanceInclVat } } } }`;
+    const mine = await app.gqlAs(operator.accessToken, reports);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data).toEqual({
+      revenue: [{ currency: 'EUR', invoicedExclVat: '10.00', invoicedVat: '1.90', invoicedInclVat: '11.90', creditedInclVat: '1.19', paidInclVat: '0.00', outstandingInclVat: '10.71' }],
+      unpaidInvoices: { edges: [{ node: { id: invoice.id, balanceInclVat: '10.71' } }] },
+    });
+    const theirs = await app.gqlAs(otherOperator.accessToken, reports, { o: org.id });
+    expect(theirs.data).toEqual({ revenue: [], unpaidInvoices: { edges: [] } });
+  });
+});

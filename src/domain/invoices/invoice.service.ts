@@ -22,7 +22,7 @@ import { renderInvoicePdf } from './invoice-pdf.js';
 import type { InvoiceView } from './invoice.views.js';
 import { invalidInvoice, InvoicesError } from './invoices.errors.js';
 
-export type { InvoiceView } from './invoice.views.js';
+export type { InvoiceLineView, InvoiceView } from './invoice.views.js';
 export type { RevenueRow } from './invoice-reports.js';
 
 export interface InvoiceFilter {
@@ -66,6 +66,12 @@ export interface InvoicePartyDirectory {
   customer(userId: string): Promise<{ name: string; email: string | null } | null>;
 }
 
+export interface InvoiceServiceOptions {
+  /** The server's public base URL, for PDF links; none: links relative to it. */
+  publicUrl?: () => string;
+  now?: () => Date;
+}
+
 const reasonInput = z.string().trim().min(1).max(500);
 const cursorShape = z.tuple([z.string(), z.string()]);
 
@@ -80,8 +86,22 @@ export class InvoiceService implements InvoiceIssuer {
     private readonly orm: MikroORM,
     private readonly cdrs: CdrSource,
     private readonly parties: InvoicePartyDirectory,
-    private readonly now: () => Date = () => new Date(),
+    private readonly options: InvoiceServiceOptions = {},
   ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** Where the invoice's PDF is downloaded (GET, with the caller's credentials). */
+  pdfUrl(invoiceId: string): string {
+    return `${this.options.publicUrl?.() ?? ''}/invoices/${encodeURIComponent(invoiceId)}.pdf`;
+  }
+
+  /** The issuing operator's name, as the invoice prints it. */
+  async issuerName(invoice: InvoiceView): Promise<string> {
+    return (await this.parties.organisationName(invoice.organisationId)) ?? 'Charge point operator';
+  }
 
   // --- the port for the other billing areas -------------------------------------------------
 
@@ -172,7 +192,7 @@ export class InvoiceService implements InvoiceIssuer {
   async pdf(caller: Caller, id: string): Promise<{ fileName: string; content: Buffer } | null> {
     const invoice = await this.get(caller, id);
     if (!invoice) return null;
-    const issuerName = (await this.parties.organisationName(invoice.organisationId)) ?? 'Charge point operator';
+    const issuerName = await this.issuerName(invoice);
     const customer = invoice.billTo.kind === 'USER' ? await this.parties.customer(invoice.billTo.userId) : null;
     return { fileName: `${invoice.number}.pdf`, content: await renderInvoicePdf(invoice, { issuerName, customer }) };
   }
@@ -303,9 +323,10 @@ export class InvoiceService implements InvoiceIssuer {
     if (amount.lte(0)) throw invalidInvoice('lines: a credit note credits a positive amount', 'lines');
     const remaining = new Dec(original.totalInclVat).minus(credited);
     if (amount.gt(remaining)) {
-      throw new InvoicesError('CREDIT_EXCEEDS_REMAINING', `${original.number}: ${amount.toFixed()} is more than the ${remaining.toFixed()} left to credit`, {
+      const left = formatMoney(remaining, original.currency);
+      throw new InvoicesError('CREDIT_EXCEEDS_REMAINING', `${original.number}: ${formatMoney(amount, original.currency)} is more than the ${left} ${original.currency} left to credit`, {
         field: 'lines',
-        remaining: remaining.toFixed(),
+        remaining: left,
       });
     }
     const note = await insertInvoice(tx, {
