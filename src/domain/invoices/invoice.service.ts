@@ -305,10 +305,11 @@ export class InvoiceService implements InvoiceIssuer {
     const originalKey = `cdr:${cdr.creditsCdrId}`;
     return this.withUniqueRetry(() =>
       this.orm.em.fork().transactional(async (tx) => {
-        const again = await this.bySourceKey(tx, sourceKey);
-        if (again) return again;
         const original = await tx.findOne(InvoiceSchema, { sourceKey: originalKey }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!original) throw invalidInvoice(`CDR ${cdr.id} credits CDR ${cdr.creditsCdrId}, which has no invoice`, 'cdrId');
+        // Under the original's lock: a concurrent ask for the same CREDIT CDR has committed by now.
+        const again = await this.bySourceKey(tx, sourceKey);
+        if (again) return again;
         const lines = checkedLines(linesFromCdr(cdr), cdr.currency);
         return this.credit(tx, original, await this.alreadyCredited(tx, original), lines, `Correction of the session (CDR ${cdr.creditsCdrId})`, sourceKey);
       }),
