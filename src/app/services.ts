@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { SYSTEM_CALLER } from '../domain/caller.js';
 import type { Database } from '../db/database.js';
 import { AccessTokens, resolveJwtSecret } from '../domain/accounts/access-tokens.js';
 import { AccountService } from '../domain/accounts/account.service.js';
@@ -12,6 +13,7 @@ import { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js
 import { FirmwareFileService } from '../domain/firmware/firmware-files.service.js';
 import { FirmwareProgressService } from '../domain/firmware/firmware-progress.service.js';
 import { FirmwareRolloutService } from '../domain/firmware/firmware-rollout.service.js';
+import { InvoiceService } from '../domain/invoices/invoice.service.js';
 import { MonitoringService } from '../domain/monitoring/monitoring.service.js';
 import { ChargingLimitService } from '../domain/operations/charging-limit.service.js';
 import { CommandRunner } from '../domain/operations/command-runner.js';
@@ -99,7 +101,17 @@ export async function createServices({ config, log, database, events, link, publ
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const reservationBook = new ReservationBook(orm, stationRows);
   // lead: replace these placeholders with the invoices and payments areas' implementations.
-  const invoices = ports.invoices ?? notWiredInvoices;
+  const organisations = new OrganisationService(orm);
+  const invoiceService = new InvoiceService(
+    orm,
+    { byId: (id) => cdrs.byId(id), forUsers: (ids, from, to) => cdrs.forUsers(ids, from, to) },
+    {
+      organisationName: async (id) => (await organisations.get(SYSTEM_CALLER, id))?.name ?? null,
+      customer: async (id) => await users.get(SYSTEM_CALLER, id),
+    },
+    { publicUrl },
+  );
+  const invoices: InvoiceIssuer = ports.invoices ?? invoiceService;
   const offSessionCharger = ports.offSessionCharger ?? notWiredCharger;
   const plans = new PlanService(orm, jobs);
   const planBilling = new PlanBillingService(orm, jobs, invoices, offSessionCharger);
@@ -157,7 +169,7 @@ export async function createServices({ config, log, database, events, link, publ
   const app: AppServices = {
     accounts,
     apiKeys,
-    organisations: new OrganisationService(orm),
+    organisations,
     audit,
     stations,
     stationTelemetry: telemetry,
@@ -178,6 +190,7 @@ export async function createServices({ config, log, database, events, link, publ
     firmwareFiles,
     firmwareRollouts,
     plans,
+    invoices: invoiceService,
   };
   const ocpp: OcppServices = {
     presence,
@@ -223,11 +236,5 @@ export async function createServices({ config, log, database, events, link, publ
 // lead: replace — the invoices and payments areas implement these on their branches.
 const notWired = (port: string) => async (): Promise<never> => {
   throw new Error(`${port} not wired yet`);
-};
-const notWiredInvoices: InvoiceIssuer = {
-  issueForSession: notWired('InvoiceIssuer'),
-  issueForPeriod: notWired('InvoiceIssuer'),
-  markPaid: notWired('InvoiceIssuer'),
-  markPaymentFailed: notWired('InvoiceIssuer'),
 };
 const notWiredCharger: OffSessionCharger = { chargeSavedMethod: notWired('OffSessionCharger') };

@@ -4,6 +4,7 @@ import { PasswordResetSchema } from '../domain/accounts/password-reset.entity.js
 import { RefreshTokenSchema } from '../domain/accounts/refresh-token.entity.js';
 import { AuditEventSchema } from '../domain/audit/audit-event.entity.js';
 import { CdrSchema } from '../domain/cdrs/cdr.entity.js';
+import { InvoiceCounterSchema, InvoiceLineSchema, InvoiceSchema } from '../domain/invoices/invoice.entity.js';
 import { OrganisationSchema } from '../domain/organisations/organisation.entity.js';
 import { ChargingLimitSchema } from '../domain/operations/charging-limit.entity.js';
 import { ConfigurationKeySchema } from '../domain/operations/configuration-key.entity.js';
@@ -63,4 +64,7 @@ export const entities = [
   SubscriptionSchema,
   SubscriptionPeriodSchema,
   PlanUsageSchema,
+  InvoiceSchema,
+  InvoiceLineSchema,
+  InvoiceCounterSchema,
 ];

@@ -15,6 +15,7 @@ import type { OrganisationService } from '../domain/organisations/organisation.s
 import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.service.js';
 import type { FirmwareFileService } from '../domain/firmware/firmware-files.service.js';
 import type { FirmwareRolloutService } from '../domain/firmware/firmware-rollout.service.js';
+import type { InvoiceService } from '../domain/invoices/invoice.service.js';
 import type { MonitoringService } from '../domain/monitoring/monitoring.service.js';
 import type { PlanService } from '../domain/plans/plan.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
@@ -50,6 +51,7 @@ export interface AppServices {
   localLists: LocalListService;
   chargingLimits: ChargingLimitService;
   plans: PlanService;
+  invoices: InvoiceService;
 }
 
 export interface GraphQLContext {

@@ -6,6 +6,7 @@ import { DomainError } from '../domain/domain-error.js';
 import type { OperationsErrorCode } from '../domain/operations/operations.errors.js';
 import type { DiagnosticsErrorCode } from '../domain/diagnostics/diagnostics.errors.js';
 import type { FirmwareErrorCode } from '../domain/firmware/firmware.errors.js';
+import type { InvoicesErrorCode } from '../domain/invoices/invoices.errors.js';
 import type { MonitoringErrorCode } from '../domain/monitoring/monitoring.errors.js';
 import type { PlansErrorCode } from '../domain/plans/plans.errors.js';
 import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
@@ -23,7 +24,8 @@ type KnownCode =
   | FirmwareErrorCode
   | AccessErrorCode
   | CdrsErrorCode
-  | PlansErrorCode;
+  | PlansErrorCode
+  | InvoicesErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -115,6 +117,17 @@ function publicCode(code: KnownCode): string {
     case 'SUBSCRIPTION_NOT_ACTIVE':
       return 'CONFLICT';
     case 'PLANS_FORBIDDEN':
+      return 'FORBIDDEN';
+    // Invoices.
+    case 'INVOICE_NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'INVALID_INVOICE_INPUT':
+    // More than is left to credit: the amounts asked for (details.remaining says how much is left).
+    case 'CREDIT_EXCEEDS_REMAINING':
+      return 'BAD_USER_INPUT';
+    case 'INVOICE_STATE_CONFLICT':
+      return 'CONFLICT';
+    case 'INVOICE_FORBIDDEN':
       return 'FORBIDDEN';
     default: {
       const unhandled: never = code;

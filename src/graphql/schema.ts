@@ -21,6 +21,7 @@ import './types/diagnostics.js';
 import './types/firmware.js';
 import './types/cdrs.js';
 import './types/plans.js';
+import './types/invoices.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
 

@@ -6,8 +6,8 @@ import { actorOf, viewerCan, visibilityOf, type Viewer } from '../domain/account
 import type { Caller } from '../domain/caller.js';
 import { authenticate, credentialOf } from './authenticate.js';
 
-/** The operator file endpoints. Station endpoints are authorised by the token in their URL instead. */
-export type FileAction = 'DOWNLOAD_DIAGNOSTICS' | 'UPLOAD_FIRMWARE' | 'DOWNLOAD_FIRMWARE';
+/** The operator (and invoice) file endpoints. Station endpoints are authorised by the token in their URL instead. */
+export type FileAction = 'DOWNLOAD_DIAGNOSTICS' | 'UPLOAD_FIRMWARE' | 'DOWNLOAD_FIRMWARE' | 'DOWNLOAD_INVOICE';
 
 /**
  * Who may use an operator file endpoint at all (401 / 403 otherwise). Which files they reach is
@@ -25,6 +25,8 @@ const NEEDS: Record<FileAction, readonly Permission[]> = {
   DOWNLOAD_DIAGNOSTICS: ['monitoring:read', 'stations:command'],
   UPLOAD_FIRMWARE: ['stations:command'],
   DOWNLOAD_FIRMWARE: ['stations:command'],
+  // Operators their organisation's invoices, drivers their own (the invoices service decides which).
+  DOWNLOAD_INVOICE: ['billing:read', 'billing:self'],
 };
 
 /** `Authorization: Bearer <access token | vk_ API key>`, the same credentials as the GraphQL API. */

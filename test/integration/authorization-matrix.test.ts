@@ -56,6 +56,11 @@ const QUERIES: Record<string, Row> = {
   availablePlans: { doc: `query($id: ID!) { availablePlans(organisationId: $id) { id } }`, vars: { id: NO_ID }, allowed: EVERYONE },
   mySubscriptions: { doc: `{ mySubscriptions { id } }`, allowed: [D] },
   subscriptions: { doc: `{ subscriptions(first: 1) { edges { node { id } } } }`, allowed: STAFF },
+  // Drivers their own invoices (billing:self), staff their organisation's (billing:read).
+  invoices: { doc: `{ invoices(first: 1) { edges { node { id } } } }`, allowed: SIGNED_IN },
+  invoice: { doc: `query($id: ID!) { invoice(id: $id) { id } }`, vars: { id: NO_ID }, allowed: SIGNED_IN },
+  revenue: { doc: `{ revenue(input: { from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z" }) { currency } }`, allowed: STAFF },
+  unpaidInvoices: { doc: `{ unpaidInvoices(first: 1) { edges { node { id } } } }`, allowed: STAFF },
 };
 
 // Arguments name things that do not exist (or are invalid): an allowed caller gets past the
@@ -125,6 +130,7 @@ const MUTATIONS: Record<string, Row> = {
   updatePlan: { doc: `mutation($id: ID!) { updatePlan(input: { id: $id, name: "x" }) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
   subscribe: { doc: `mutation($id: ID!) { subscribe(planId: $id) { id } }`, vars: { id: NO_ID }, allowed: [D] },
   cancelSubscription: { doc: `mutation($id: ID!) { cancelSubscription(subscriptionId: $id) { id } }`, vars: { id: NO_ID }, allowed: [D] },
+  issueCreditNote: { doc: `mutation($id: ID!) { issueCreditNote(input: { invoiceId: $id, reason: "x" }) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
 };
 
 const SUBSCRIPTIONS: Record<string, Row> = {

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261203065013 extends Migration {
+export class Migration20261203065044 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "cdr" ("id" uuid not null, "kind" text check ("kind" in ('SESSION', 'CREDIT')) not null, "credits_cdr_id" uuid null, "session_id" uuid not null, "transaction_id" int not null, "station_id" uuid not null, "station_identity" varchar(48) not null, "connector_id" int not null, "organisation_id" uuid null, "user_id" uuid null, "id_token_id" uuid null, "id_tag" varchar(64) not null, "tariff_id" uuid null, "tariff_version_id" uuid null, "subscription_id" uuid null, "currency" varchar(3) not null, "total_excl_vat" numeric(18,6) not null, "total_vat" numeric(18,6) not null, "total_incl_vat" numeric(18,6) not null, "total_energy_wh" bigint not null, "total_time_seconds" int not null, "total_parking_seconds" int not null, "lines" jsonb not null, "vat_breakdown" jsonb not null, "data_notes" jsonb not null, "tariff_snapshot" jsonb null, "ocpi" jsonb not null, "reason" varchar(500) null, "started_at" timestamptz not null, "stopped_at" timestamptz not null, "created_at" timestamptz not null, constraint "cdr_pkey" primary key ("id"));`);
@@ -9,6 +9,8 @@ export class Migration20261203065013 extends Migration {
     this.addSql(`create index "cdr_station_id_stopped_at_index" on "cdr" ("station_id", "stopped_at");`);
     this.addSql(`create unique index "cdr_one_per_session" on "cdr" ("session_id") where "kind" = 'SESSION';`);
     this.addSql(`create unique index "cdr_one_credit_each" on "cdr" ("credits_cdr_id") where "kind" = 'CREDIT';`);
+
+    this.addSql(`create table "invoice_counter" ("organisation_id" uuid not null, "series" varchar(8) not null, "year" int not null, "last_number" int not null, constraint "invoice_counter_pkey" primary key ("organisation_id", "series", "year"));`);
 
     this.addSql(`create table "plan" ("id" uuid not null, "organisation_id" uuid not null, "name" varchar(200) not null, "description" text null, "currency" varchar(3) not null, "monthly_fee" numeric(14,4) not null, "fee_vat_rate" numeric(5,2) null, "included_energy_wh" int not null default 0, "tariff_id" uuid null, "discount_percent" numeric(5,2) null, "active" boolean not null default true, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "plan_pkey" primary key ("id"));`);
     this.addSql(`create index "plan_organisation_id_active_index" on "plan" ("organisation_id", "active");`);
@@ -25,6 +27,17 @@ export class Migration20261203065013 extends Migration {
     this.addSql(`alter table "plan_usage" add constraint "plan_usage_cdr_id_unique" unique ("cdr_id");`);
     this.addSql(`create index "plan_usage_period_id_index" on "plan_usage" ("period_id");`);
 
+    this.addSql(`create table "invoice" ("id" uuid not null, "organisation_id" uuid not null, "number" varchar(40) not null, "kind" text check ("kind" in ('INVOICE', 'CREDIT_NOTE')) not null, "status" text check ("status" in ('OPEN', 'PAID', 'VOID')) not null, "credits_invoice_id" uuid null, "credit_note_reason" text null, "bill_to" jsonb not null, "user_id" uuid null, "source_key" varchar(200) not null, "currency" varchar(3) not null, "total_excl_vat" numeric(18,6) not null, "total_vat" numeric(18,6) not null, "total_incl_vat" numeric(18,6) not null, "issued_at" timestamptz not null, "period_start" timestamptz null, "period_end" timestamptz null, "paid_at" timestamptz null, "payment_provider" text check ("payment_provider" in ('STRIPE', 'INVOICE', 'NONE')) null, "payment_reference" varchar(200) null, "payment_failure_reason" text null, "last_payment_attempt_at" timestamptz null, constraint "invoice_pkey" primary key ("id"));`);
+    this.addSql(`alter table "invoice" add constraint "invoice_source_key_unique" unique ("source_key");`);
+    this.addSql(`create index "invoice_organisation_id_issued_at_index" on "invoice" ("organisation_id", "issued_at");`);
+    this.addSql(`create index "invoice_user_id_issued_at_index" on "invoice" ("user_id", "issued_at");`);
+    this.addSql(`create index "invoice_credits_invoice_id_index" on "invoice" ("credits_invoice_id");`);
+    this.addSql(`alter table "invoice" add constraint "invoice_organisation_id_number_unique" unique ("organisation_id", "number");`);
+
+    this.addSql(`create table "invoice_line" ("invoice_id" uuid not null, "position" int not null, "description" text not null, "quantity" numeric(18,6) not null, "unit" varchar(20) null, "unit_price_excl_vat" numeric(18,6) null, "vat_rate" numeric(7,4) null, "excl_vat" numeric(18,6) not null, "vat" numeric(18,6) not null, "incl_vat" numeric(18,6) not null, "cdr_id" uuid null, constraint "invoice_line_pkey" primary key ("invoice_id", "position"));`);
+
+    this.addSql(`alter table "invoice_counter" add constraint "invoice_counter_organisation_id_foreign" foreign key ("organisation_id") references "organisation" ("id") on update cascade on delete cascade;`);
+
     this.addSql(`alter table "plan" add constraint "plan_organisation_id_foreign" foreign key ("organisation_id") references "organisation" ("id") on update cascade;`);
 
     this.addSql(`alter table "subscription" add constraint "subscription_plan_id_foreign" foreign key ("plan_id") references "plan" ("id") on update cascade;`);
@@ -33,6 +46,11 @@ export class Migration20261203065013 extends Migration {
     this.addSql(`alter table "subscription_period" add constraint "subscription_period_subscription_id_foreign" foreign key ("subscription_id") references "subscription" ("id") on update cascade on delete cascade;`);
 
     this.addSql(`alter table "plan_usage" add constraint "plan_usage_period_id_foreign" foreign key ("period_id") references "subscription_period" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "invoice" add constraint "invoice_organisation_id_foreign" foreign key ("organisation_id") references "organisation" ("id") on update cascade on delete restrict;`);
+    this.addSql(`alter table "invoice" add constraint "invoice_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete set null;`);
+
+    this.addSql(`alter table "invoice_line" add constraint "invoice_line_invoice_id_foreign" foreign key ("invoice_id") references "invoice" ("id") on update cascade on delete cascade;`);
 
     this.addSql(`alter table "charging_session" add column "tariff_id" uuid null, add column "tariff_version_id" uuid null;`);
   }
@@ -44,7 +62,11 @@ export class Migration20261203065013 extends Migration {
 
     this.addSql(`alter table "plan_usage" drop constraint "plan_usage_period_id_foreign";`);
 
+    this.addSql(`alter table "invoice_line" drop constraint "invoice_line_invoice_id_foreign";`);
+
     this.addSql(`drop table if exists "cdr" cascade;`);
+
+    this.addSql(`drop table if exists "invoice_counter" cascade;`);
 
     this.addSql(`drop table if exists "plan" cascade;`);
 
@@ -53,6 +75,10 @@ export class Migration20261203065013 extends Migration {
     this.addSql(`drop table if exists "subscription_period" cascade;`);
 
     this.addSql(`drop table if exists "plan_usage" cascade;`);
+
+    this.addSql(`drop table if exists "invoice" cascade;`);
+
+    this.addSql(`drop table if exists "invoice_line" cascade;`);
 
     this.addSql(`alter table "charging_session" drop column "tariff_id", drop column "tariff_version_id";`);
   }
