@@ -43,6 +43,9 @@ const QUERIES: Record<string, Row> = {
   stationAccessGrants: { doc: `{ stationAccessGrants(stationIdentity: "NOPE") { id } }`, allowed: STAFF },
   chargingSession: { doc: `query($id: ID!) { chargingSession(id: $id) { id } }`, vars: { id: NO_ID }, allowed: SIGNED_IN },
   chargingSessions: { doc: `{ chargingSessions(first: 1) { edges { node { id } } } }`, allowed: SIGNED_IN },
+  // Charge detail records: drivers their own, staff their stations'.
+  cdrs: { doc: `{ cdrs(first: 1) { edges { node { id } } } }`, allowed: SIGNED_IN },
+  cdr: { doc: `query($id: ID!) { cdr(id: $id) { id } }`, vars: { id: NO_ID }, allowed: SIGNED_IN },
   reservation: { doc: `{ reservation(id: 1) { id } }`, allowed: SIGNED_IN },
   fault: { doc: `query($id: ID!) { fault(id: $id) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
   faults: { doc: `{ faults(first: 1) { edges { node { id } } } }`, allowed: STAFF },
@@ -99,6 +102,7 @@ const MUTATIONS: Record<string, Row> = {
   grantStationAccess: { doc: `mutation { grantStationAccess(input: { stationIdentity: "NOPE", parentIdTag: "G" }) { id } }`, allowed: STAFF },
   revokeStationAccess: { doc: `mutation($id: ID!) { revokeStationAccess(id: $id) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
   startCharging: { doc: `mutation { startCharging(stationIdentity: "NOPE", connectorId: 1) { accepted } }`, allowed: SIGNED_IN },
+  creditCdr: { doc: `mutation($id: ID!) { creditCdr(input: { cdrId: $id, reason: "x" }) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
   stopCharging: { doc: `mutation($id: ID!) { stopCharging(sessionId: $id) { accepted } }`, vars: { id: NO_ID }, allowed: SIGNED_IN },
   resetStation: { doc: `mutation { resetStation(stationIdentity: "NOPE", type: SOFT) { accepted } }`, allowed: STAFF },
   unlockConnector: { doc: `mutation { unlockConnector(stationIdentity: "NOPE", connectorId: 1) { accepted } }`, allowed: STAFF },
