@@ -8,6 +8,7 @@ import type { FirmwareErrorCode } from '../domain/firmware/firmware.errors.js';
 import type { MonitoringErrorCode } from '../domain/monitoring/monitoring.errors.js';
 import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
 import type { StationErrorCode } from '../domain/stations/station.errors.js';
+import type { TariffsErrorCode } from '../domain/tariffs/tariffs.errors.js';
 import type { UsersErrorCode } from '../domain/users/users.errors.js';
 
 type KnownCode =
@@ -19,7 +20,8 @@ type KnownCode =
   | MonitoringErrorCode
   | DiagnosticsErrorCode
   | FirmwareErrorCode
-  | AccessErrorCode;
+  | AccessErrorCode
+  | TariffsErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -97,6 +99,13 @@ function publicCode(code: KnownCode): string {
     case 'ACCESS_GRANT_NOT_FOUND':
     case 'ACCESS_SUBJECT_NOT_FOUND':
       return 'NOT_FOUND';
+    // Tariffs.
+    case 'INVALID_TARIFF_INPUT':
+      return 'BAD_USER_INPUT';
+    case 'TARIFF_NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'TARIFF_FORBIDDEN':
+      return 'FORBIDDEN';
     default: {
       const unhandled: never = code;
       return unhandled;
