@@ -61,6 +61,17 @@ const envSchema = z.object({
   JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('pgboss'),
   JOBS_POLL_INTERVAL: z.coerce.number().min(0.5).max(600).default(2),
   FIRMWARE_MAX_BYTES: z.coerce.number().int().positive().max(2 ** 31 - 1).default(512 * 1024 * 1024),
+  // Who we are in OCPI (the sender of exported Tariff objects): not secrets, so defaults are fine.
+  OCPI_COUNTRY_CODE: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 country code, e.g. NL')
+    .transform((v) => v.toUpperCase())
+    .default('NL'),
+  OCPI_PARTY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3}$/, '3 letters or digits (ISO 15118 party id), e.g. CSM')
+    .transform((v) => v.toUpperCase())
+    .default('CSM'),
 }).superRefine((e, ctx) => {
   // Half a TLS configuration is a mistake, not a reason to serve plain HTTP.
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
@@ -128,6 +139,8 @@ export interface Config {
   publicUrl: string | undefined;
   files: { dir: string; diagnosticsMaxBytes: number; firmwareMaxBytes: number };
   jobs: { schema: string; pollingIntervalSeconds: number };
+  /** Our OCPI party: country_code and party_id of the Tariff objects we export. */
+  ocpi: { countryCode: string; partyId: string };
 }
 
 export class ConfigError extends Error {}
@@ -180,5 +193,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     files: { dir: resolve(e.FILES_DIR), diagnosticsMaxBytes: e.DIAGNOSTICS_MAX_BYTES, firmwareMaxBytes: e.FIRMWARE_MAX_BYTES },
     jobs: { schema: e.JOBS_SCHEMA, pollingIntervalSeconds: e.JOBS_POLL_INTERVAL },
+    ocpi: { countryCode: e.OCPI_COUNTRY_CODE, partyId: e.OCPI_PARTY_ID },
   };
 }

@@ -26,6 +26,7 @@ import { StationPresence } from '../domain/stations/station-presence.service.js'
 import { StationRegistry } from '../domain/stations/station-registry.service.js';
 import { StationRepository } from '../domain/stations/station.repository.js';
 import { StationTelemetry } from '../domain/stations/station-telemetry.service.js';
+import { TariffService } from '../domain/tariffs/tariff.service.js';
 import { IdTokenService } from '../domain/users/id-token.service.js';
 import { UserService } from '../domain/users/user.service.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -114,6 +115,9 @@ export async function createServices({ config, log, database, events, link, publ
     nodeId: config.nodeId,
   });
 
+  // The plans area passes its planTariffs here once it exists.
+  const tariffs = new TariffService(orm, stationRows, { ocpi: config.ocpi });
+
   const app: AppServices = {
     accounts,
     apiKeys,
@@ -135,6 +139,7 @@ export async function createServices({ config, log, database, events, link, publ
     diagnostics,
     firmwareFiles,
     firmwareRollouts,
+    tariffs,
   };
   const ocpp: OcppServices = {
     presence,

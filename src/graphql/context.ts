@@ -17,6 +17,7 @@ import type { MonitoringService } from '../domain/monitoring/monitoring.service.
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationRegistry } from '../domain/stations/station-registry.service.js';
 import type { StationTelemetry } from '../domain/stations/station-telemetry.service.js';
+import type { TariffService } from '../domain/tariffs/tariff.service.js';
 import type { IdTokenService } from '../domain/users/id-token.service.js';
 import type { UserService } from '../domain/users/user.service.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -43,6 +44,8 @@ export interface AppServices {
   reservations: ReservationService;
   localLists: LocalListService;
   chargingLimits: ChargingLimitService;
+  /** Tariffs, and the TariffLookup sessions are priced with. */
+  tariffs: TariffService;
 }
 
 export interface GraphQLContext {
