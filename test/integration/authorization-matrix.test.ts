@@ -52,6 +52,10 @@ const QUERIES: Record<string, Row> = {
   firmwareFiles: { doc: `{ firmwareFiles(first: 1) { edges { node { id } } } }`, allowed: STAFF },
   firmwareRollout: { doc: `query($id: ID!) { firmwareRollout(id: $id) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
   firmwareRollouts: { doc: `{ firmwareRollouts(first: 1) { edges { node { id } } } }`, allowed: STAFF },
+  tariff: { doc: `query($id: ID!) { tariff(id: $id) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
+  tariffs: { doc: `{ tariffs(first: 1) { edges { node { id } } } }`, allowed: STAFF },
+  // Price transparency: anyone, logged in or not.
+  priceAt: { doc: `{ priceAt(stationIdentity: "NOPE", connectorId: 1) { summary } }`, allowed: EVERYONE },
 };
 
 // Arguments name things that do not exist (or are invalid): an allowed caller gets past the
@@ -117,6 +121,15 @@ const MUTATIONS: Record<string, Row> = {
     doc: `mutation { updateFirmware(input: { stationIdentities: ["NOPE"], location: "https://example.com/fw.bin", retrieveAt: "2030-01-01T00:00:00Z" }) { id } }`,
     allowed: STAFF,
   },
+  createTariff: { doc: `mutation { createTariff(input: { name: "x", currency: "XXX", elements: [] }) { id } }`, allowed: STAFF },
+  importOcpiTariff: { doc: `mutation { importOcpiTariff(ocpi: "not an object") { id } }`, allowed: STAFF },
+  updateTariff: {
+    doc: `mutation($id: ID!) { updateTariff(input: { id: $id, currency: "EUR", elements: [] }) { id } }`,
+    vars: { id: NO_ID },
+    allowed: STAFF,
+  },
+  assignTariff: { doc: `mutation($id: ID!) { assignTariff(input: { tariffId: $id }) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
+  unassignTariff: { doc: `mutation { unassignTariff(input: { stationIdentity: "NOPE" }) }`, allowed: STAFF },
 };
 
 const SUBSCRIPTIONS: Record<string, Row> = {
@@ -140,7 +153,7 @@ beforeAll(async () => {
   const admin = await logIn(app, adminEmail, 'admin password 2');
   const key = dataOf(
     await app.gql<{ createApiKey: { key: string } }>(
-      `mutation($o: ID!) { createApiKey(input: { name: "matrix", organisationId: $o, scopes: [STATIONS_READ, STATIONS_MANAGE, STATIONS_COMMAND, MONITORING_READ, SESSIONS_READ, TOKENS_READ, TOKENS_MANAGE, USERS_READ, AUDIT_READ] }) { key } }`,
+      `mutation($o: ID!) { createApiKey(input: { name: "matrix", organisationId: $o, scopes: [STATIONS_READ, STATIONS_MANAGE, STATIONS_COMMAND, MONITORING_READ, SESSIONS_READ, TOKENS_READ, TOKENS_MANAGE, USERS_READ, AUDIT_READ, TARIFFS_MANAGE, BILLING_READ, BILLING_MANAGE] }) { key } }`,
       { o: operator.organisationId },
     ),
   ).createApiKey.key;
