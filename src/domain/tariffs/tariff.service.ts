@@ -6,7 +6,6 @@ import type { Caller } from '../caller.js';
 import { isUuid } from '../ids.js';
 import { OrganisationSchema } from '../organisations/organisation.entity.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
-import { summarizeTariff } from '../pricing/tariff-summary.js';
 import type { StationRepository } from '../stations/station.repository.js';
 import { stationNotFound } from '../stations/station.errors.js';
 import { parseOcpiTariff, type OcpiParty } from './ocpi-tariff.js';
@@ -209,7 +208,7 @@ export class TariffService implements TariffLookup {
     const ref = await this.forSession(station.id, connectorId, userId, new Date());
     if (!ref) return NO_PRICE;
     const tariff = toPublicTariffView(ref, this.party);
-    return { currency: ref.definition.currency, summary: summarizeTariff(ref.definition), tariff };
+    return { currency: tariff.currency, summary: tariff.summary, tariff };
   }
 
   // --- inside ----------------------------------------------------------------------------------
