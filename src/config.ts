@@ -69,6 +69,17 @@ const envSchema = z.object({
   // Seconds between re-pricing a long session's running cost (short ones re-price on every sample).
   LIVE_COST_INTERVAL: z.coerce.number().min(0).max(3600).default(5),
   FIRMWARE_MAX_BYTES: z.coerce.number().int().positive().max(2 ** 31 - 1).default(512 * 1024 * 1024),
+  // Who we are in OCPI (the sender of exported Tariff objects): not secrets, so defaults are fine.
+  OCPI_COUNTRY_CODE: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 country code, e.g. NL')
+    .transform((v) => v.toUpperCase())
+    .default('NL'),
+  OCPI_PARTY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3}$/, '3 letters or digits (ISO 15118 party id), e.g. CSM')
+    .transform((v) => v.toUpperCase())
+    .default('CSM'),
 }).superRefine((e, ctx) => {
   // Half a TLS configuration is a mistake, not a reason to serve plain HTTP.
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
@@ -137,6 +148,8 @@ export interface Config {
   files: { dir: string; diagnosticsMaxBytes: number; firmwareMaxBytes: number };
   jobs: { schema: string; pollingIntervalSeconds: number };
   billing: { defaultCurrency: string; liveCostIntervalMs: number };
+  /** Our OCPI party: country_code and party_id of the Tariff objects we export. */
+  ocpi: { countryCode: string; partyId: string };
 }
 
 export class ConfigError extends Error {}
@@ -190,5 +203,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     files: { dir: resolve(e.FILES_DIR), diagnosticsMaxBytes: e.DIAGNOSTICS_MAX_BYTES, firmwareMaxBytes: e.FIRMWARE_MAX_BYTES },
     jobs: { schema: e.JOBS_SCHEMA, pollingIntervalSeconds: e.JOBS_POLL_INTERVAL },
     billing: { defaultCurrency: e.BILLING_DEFAULT_CURRENCY, liveCostIntervalMs: e.LIVE_COST_INTERVAL * 1000 },
+    ocpi: { countryCode: e.OCPI_COUNTRY_CODE, partyId: e.OCPI_PARTY_ID },
   };
 }

@@ -36,6 +36,7 @@ import { StationPresence } from '../domain/stations/station-presence.service.js'
 import { StationRegistry } from '../domain/stations/station-registry.service.js';
 import { StationRepository } from '../domain/stations/station.repository.js';
 import { StationTelemetry } from '../domain/stations/station-telemetry.service.js';
+import { TariffService } from '../domain/tariffs/tariff.service.js';
 import { IdTokenService } from '../domain/users/id-token.service.js';
 import { UserService } from '../domain/users/user.service.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -45,9 +46,8 @@ import { PgBossJobQueue } from '../jobs/job-queue.js';
 import type { AppServices } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
 import type { OcppServices } from '../ocpp/ocpp-services.js';
-import type { TariffLookup } from '../domain/tariffs/tariff-lookup.js';
 
-const NO_TARIFFS: TariffLookup = { forSession: async () => null, version: async () => null, ocpi: () => ({}) };
+
 
 export interface ServiceDeps {
   config: Config;
@@ -115,10 +115,11 @@ export async function createServices({ config, log, database, events, link, publ
   const offSessionCharger = ports.offSessionCharger ?? notWiredCharger;
   const plans = new PlanService(orm, jobs);
   const planBilling = new PlanBillingService(orm, jobs, invoices, offSessionCharger);
-  const tariffs: TariffLookup = NO_TARIFFS; // lead: replace with the tariffs service at merge
+  // A driver's plan may bring its own tariff.
+  const tariffs = new TariffService(orm, stationRows, { ocpi: config.ocpi, planTariffs: plans });
   const sessionFacts = new SessionFactsReader(orm);
   const cdrs = new CdrService(orm, sessionFacts, stationRows, tariffs, plans, jobs, {
-    party: { countryCode: 'NL', partyId: 'VLT' },
+    party: config.ocpi,
     defaultCurrency: config.billing.defaultCurrency,
   });
   const liveCosts = new LiveCosts(
@@ -191,6 +192,7 @@ export async function createServices({ config, log, database, events, link, publ
     firmwareRollouts,
     plans,
     invoices: invoiceService,
+    tariffs,
   };
   const ocpp: OcppServices = {
     presence,

@@ -27,6 +27,9 @@ import { ConnectorStatusEventSchema } from '../domain/stations/connector-status-
 import { ConnectorSchema } from '../domain/stations/connector.entity.js';
 import { StationReportSchema } from '../domain/stations/station-report.entity.js';
 import { StationSchema } from '../domain/stations/station.entity.js';
+import { TariffAssignmentSchema } from '../domain/tariffs/tariff-assignment.entity.js';
+import { TariffVersionSchema } from '../domain/tariffs/tariff-version.entity.js';
+import { TariffSchema } from '../domain/tariffs/tariff.entity.js';
 import { IdTokenSchema } from '../domain/users/id-token.entity.js';
 import { UserSchema } from '../domain/users/user.entity.js';
 
@@ -67,4 +70,7 @@ export const entities = [
   InvoiceSchema,
   InvoiceLineSchema,
   InvoiceCounterSchema,
+  TariffSchema,
+  TariffVersionSchema,
+  TariffAssignmentSchema,
 ];

@@ -21,6 +21,7 @@ import type { PlanService } from '../domain/plans/plan.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationRegistry } from '../domain/stations/station-registry.service.js';
 import type { StationTelemetry } from '../domain/stations/station-telemetry.service.js';
+import type { TariffService } from '../domain/tariffs/tariff.service.js';
 import type { IdTokenService } from '../domain/users/id-token.service.js';
 import type { UserService } from '../domain/users/user.service.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -52,6 +53,8 @@ export interface AppServices {
   chargingLimits: ChargingLimitService;
   plans: PlanService;
   invoices: InvoiceService;
+  /** Tariffs, and the TariffLookup sessions are priced with. */
+  tariffs: TariffService;
 }
 
 export interface GraphQLContext {

@@ -11,6 +11,7 @@ import type { MonitoringErrorCode } from '../domain/monitoring/monitoring.errors
 import type { PlansErrorCode } from '../domain/plans/plans.errors.js';
 import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
 import type { StationErrorCode } from '../domain/stations/station.errors.js';
+import type { TariffsErrorCode } from '../domain/tariffs/tariffs.errors.js';
 import type { UsersErrorCode } from '../domain/users/users.errors.js';
 
 type KnownCode =
@@ -25,7 +26,8 @@ type KnownCode =
   | AccessErrorCode
   | CdrsErrorCode
   | PlansErrorCode
-  | InvoicesErrorCode;
+  | InvoicesErrorCode
+  | TariffsErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -128,6 +130,13 @@ function publicCode(code: KnownCode): string {
     case 'INVOICE_STATE_CONFLICT':
       return 'CONFLICT';
     case 'INVOICE_FORBIDDEN':
+      return 'FORBIDDEN';
+    // Tariffs.
+    case 'INVALID_TARIFF_INPUT':
+      return 'BAD_USER_INPUT';
+    case 'TARIFF_NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'TARIFF_FORBIDDEN':
       return 'FORBIDDEN';
     default: {
       const unhandled: never = code;

@@ -22,6 +22,7 @@ import './types/firmware.js';
 import './types/cdrs.js';
 import './types/plans.js';
 import './types/invoices.js';
+import './types/tariff.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
 

@@ -64,6 +64,10 @@ const QUERIES: Record<string, Row> = {
   invoice: { doc: `query($id: ID!) { invoice(id: $id) { id } }`, vars: { id: NO_ID }, allowed: SIGNED_IN },
   revenue: { doc: `{ revenue(input: { from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z" }) { currency } }`, allowed: STAFF },
   unpaidInvoices: { doc: `{ unpaidInvoices(first: 1) { edges { node { id } } } }`, allowed: STAFF },
+  tariff: { doc: `query($id: ID!) { tariff(id: $id) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
+  tariffs: { doc: `{ tariffs(first: 1) { edges { node { id } } } }`, allowed: STAFF },
+  // Price transparency: anyone, logged in or not.
+  priceAt: { doc: `{ priceAt(stationIdentity: "NOPE", connectorId: 1) { summary } }`, allowed: EVERYONE },
 };
 
 // Arguments name things that do not exist (or are invalid): an allowed caller gets past the
@@ -135,6 +139,15 @@ const MUTATIONS: Record<string, Row> = {
   subscribe: { doc: `mutation($id: ID!) { subscribe(planId: $id) { id } }`, vars: { id: NO_ID }, allowed: [D] },
   cancelSubscription: { doc: `mutation($id: ID!) { cancelSubscription(subscriptionId: $id) { id } }`, vars: { id: NO_ID }, allowed: [D] },
   issueCreditNote: { doc: `mutation($id: ID!) { issueCreditNote(input: { invoiceId: $id, reason: "x" }) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
+  createTariff: { doc: `mutation { createTariff(input: { name: "x", currency: "XXX", elements: [] }) { id } }`, allowed: STAFF },
+  importOcpiTariff: { doc: `mutation { importOcpiTariff(ocpi: "not an object") { id } }`, allowed: STAFF },
+  updateTariff: {
+    doc: `mutation($id: ID!) { updateTariff(input: { id: $id, currency: "EUR", elements: [] }) { id } }`,
+    vars: { id: NO_ID },
+    allowed: STAFF,
+  },
+  assignTariff: { doc: `mutation($id: ID!) { assignTariff(input: { tariffId: $id }) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
+  unassignTariff: { doc: `mutation { unassignTariff(input: { stationIdentity: "NOPE" }) }`, allowed: STAFF },
 };
 
 const SUBSCRIPTIONS: Record<string, Row> = {

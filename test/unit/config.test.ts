@@ -85,3 +85,13 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('OCPI party', () => {
+  it('defaults, upper-cases and checks OCPI_COUNTRY_CODE and OCPI_PARTY_ID', () => {
+    expect(loadConfig({}).ocpi).toEqual({ countryCode: 'NL', partyId: 'CSM' });
+    expect(loadConfig({ OCPI_COUNTRY_CODE: 'de', OCPI_PARTY_ID: 'ab1' }).ocpi).toEqual({ countryCode: 'DE', partyId: 'AB1' });
+    expect(() => loadConfig({ OCPI_COUNTRY_CODE: 'DEU' })).toThrow('OCPI_COUNTRY_CODE');
+    expect(() => loadConfig({ OCPI_PARTY_ID: 'AB' })).toThrow('OCPI_PARTY_ID');
+    expect(() => loadConfig({ OCPI_PARTY_ID: 'A-B' })).toThrow('OCPI_PARTY_ID');
+  });
+});

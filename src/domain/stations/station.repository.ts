@@ -47,6 +47,7 @@ const OPERATED_FIELDS = ['id', 'identity', 'organisation', 'ocppProtocol', 'time
 export class StationRepository {
   private readonly idByIdentity = new Map<string, string>();
   private readonly refByIdentity = new Map<string, StationRef & { at: number }>();
+  private readonly refByStationId = new Map<string, StationRef & { at: number }>();
 
   constructor(private readonly orm: MikroORM) {}
 
@@ -199,6 +200,18 @@ export class StationRepository {
     const ref = { id: row.id, organisationId: refId(row.organisation) };
     this.idByIdentity.set(identity, row.id);
     this.refByIdentity.set(identity, { ...ref, at: Date.now() });
+    return ref;
+  }
+
+  /** Id and owner by the station's id (the tariff a session starts under); cached as refOf. */
+  async refById(stationId: string): Promise<StationRef | null> {
+    const cached = this.refByStationId.get(stationId);
+    if (cached && Date.now() - cached.at < REF_TTL_MS) return { id: cached.id, organisationId: cached.organisationId };
+    if (!isUuid(stationId)) return null;
+    const row = await this.fork().findOne(StationSchema, { id: stationId }, { fields: ['id', 'organisation'] });
+    if (!row) return null;
+    const ref = { id: row.id, organisationId: refId(row.organisation) };
+    this.refByStationId.set(stationId, { ...ref, at: Date.now() });
     return ref;
   }
 

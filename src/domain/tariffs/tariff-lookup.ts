@@ -8,6 +8,8 @@ export interface TariffVersionRef {
   /** The operator the tariff belongs to; its OCPI party when exported. */
   organisationId: string | null;
   definition: TariffDefinition;
+  /** When the version was made: OCPI's last_updated. The tariffs area always fills it. */
+  createdAt?: Date;
 }
 
 /**

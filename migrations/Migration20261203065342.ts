@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261203065044 extends Migration {
+export class Migration20261203065342 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "cdr" ("id" uuid not null, "kind" text check ("kind" in ('SESSION', 'CREDIT')) not null, "credits_cdr_id" uuid null, "session_id" uuid not null, "transaction_id" int not null, "station_id" uuid not null, "station_identity" varchar(48) not null, "connector_id" int not null, "organisation_id" uuid null, "user_id" uuid null, "id_token_id" uuid null, "id_tag" varchar(64) not null, "tariff_id" uuid null, "tariff_version_id" uuid null, "subscription_id" uuid null, "currency" varchar(3) not null, "total_excl_vat" numeric(18,6) not null, "total_vat" numeric(18,6) not null, "total_incl_vat" numeric(18,6) not null, "total_energy_wh" bigint not null, "total_time_seconds" int not null, "total_parking_seconds" int not null, "lines" jsonb not null, "vat_breakdown" jsonb not null, "data_notes" jsonb not null, "tariff_snapshot" jsonb null, "ocpi" jsonb not null, "reason" varchar(500) null, "started_at" timestamptz not null, "stopped_at" timestamptz not null, "created_at" timestamptz not null, constraint "cdr_pkey" primary key ("id"));`);
@@ -14,6 +14,18 @@ export class Migration20261203065044 extends Migration {
 
     this.addSql(`create table "plan" ("id" uuid not null, "organisation_id" uuid not null, "name" varchar(200) not null, "description" text null, "currency" varchar(3) not null, "monthly_fee" numeric(14,4) not null, "fee_vat_rate" numeric(5,2) null, "included_energy_wh" int not null default 0, "tariff_id" uuid null, "discount_percent" numeric(5,2) null, "active" boolean not null default true, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "plan_pkey" primary key ("id"));`);
     this.addSql(`create index "plan_organisation_id_active_index" on "plan" ("organisation_id", "active");`);
+
+    this.addSql(`create table "tariff" ("id" uuid not null, "organisation_id" uuid null, "name" varchar(200) not null, "currency" varchar(3) not null, "current_version" int not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "tariff_pkey" primary key ("id"));`);
+    this.addSql(`create index "tariff_organisation_id_name_index" on "tariff" ("organisation_id", "name");`);
+
+    this.addSql(`create table "tariff_assignment" ("id" uuid not null, "tariff_id" uuid not null, "organisation_id" uuid null, "station_id" uuid null, "connector_id" int null, "created_at" timestamptz not null, constraint "tariff_assignment_pkey" primary key ("id"));`);
+    this.addSql(`create index "tariff_assignment_tariff_id_index" on "tariff_assignment" ("tariff_id");`);
+    this.addSql(`create unique index "tariff_assignment_organisation_default_unique" on "tariff_assignment" ("organisation_id") where "station_id" is null;`);
+    this.addSql(`create unique index "tariff_assignment_station_unique" on "tariff_assignment" ("station_id") where "station_id" is not null and "connector_id" is null;`);
+    this.addSql(`create unique index "tariff_assignment_connector_unique" on "tariff_assignment" ("station_id", "connector_id") where "connector_id" is not null;`);
+
+    this.addSql(`create table "tariff_version" ("id" uuid not null, "tariff_id" uuid not null, "version" int not null, "definition" jsonb not null, "created_at" timestamptz not null, constraint "tariff_version_pkey" primary key ("id"));`);
+    this.addSql(`alter table "tariff_version" add constraint "tariff_version_tariff_id_version_unique" unique ("tariff_id", "version");`);
 
     this.addSql(`create table "subscription" ("id" uuid not null, "plan_id" uuid not null, "user_id" uuid not null, "status" text check ("status" in ('ACTIVE', 'CANCELLING', 'CANCELLED', 'PAST_DUE')) not null, "started_at" timestamptz not null, "current_period_start" timestamptz not null, "current_period_end" timestamptz not null, "cancel_at_period_end" boolean not null default false, "cancelled_at" timestamptz null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "subscription_pkey" primary key ("id"));`);
     this.addSql(`create index "subscription_user_id_status_index" on "subscription" ("user_id", "status");`);
@@ -40,6 +52,14 @@ export class Migration20261203065044 extends Migration {
 
     this.addSql(`alter table "plan" add constraint "plan_organisation_id_foreign" foreign key ("organisation_id") references "organisation" ("id") on update cascade;`);
 
+    this.addSql(`alter table "tariff" add constraint "tariff_organisation_id_foreign" foreign key ("organisation_id") references "organisation" ("id") on update cascade on delete set null;`);
+
+    this.addSql(`alter table "tariff_assignment" add constraint "tariff_assignment_tariff_id_foreign" foreign key ("tariff_id") references "tariff" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "tariff_assignment" add constraint "tariff_assignment_organisation_id_foreign" foreign key ("organisation_id") references "organisation" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "tariff_assignment" add constraint "tariff_assignment_station_id_foreign" foreign key ("station_id") references "station" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "tariff_version" add constraint "tariff_version_tariff_id_foreign" foreign key ("tariff_id") references "tariff" ("id") on update cascade on delete cascade;`);
+
     this.addSql(`alter table "subscription" add constraint "subscription_plan_id_foreign" foreign key ("plan_id") references "plan" ("id") on update cascade;`);
     this.addSql(`alter table "subscription" add constraint "subscription_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete cascade;`);
 
@@ -58,6 +78,10 @@ export class Migration20261203065044 extends Migration {
   override async down(): Promise<void> {
     this.addSql(`alter table "subscription" drop constraint "subscription_plan_id_foreign";`);
 
+    this.addSql(`alter table "tariff_assignment" drop constraint "tariff_assignment_tariff_id_foreign";`);
+
+    this.addSql(`alter table "tariff_version" drop constraint "tariff_version_tariff_id_foreign";`);
+
     this.addSql(`alter table "subscription_period" drop constraint "subscription_period_subscription_id_foreign";`);
 
     this.addSql(`alter table "plan_usage" drop constraint "plan_usage_period_id_foreign";`);
@@ -69,6 +93,12 @@ export class Migration20261203065044 extends Migration {
     this.addSql(`drop table if exists "invoice_counter" cascade;`);
 
     this.addSql(`drop table if exists "plan" cascade;`);
+
+    this.addSql(`drop table if exists "tariff" cascade;`);
+
+    this.addSql(`drop table if exists "tariff_assignment" cascade;`);
+
+    this.addSql(`drop table if exists "tariff_version" cascade;`);
 
     this.addSql(`drop table if exists "subscription" cascade;`);
 
