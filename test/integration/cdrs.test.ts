@@ -146,7 +146,7 @@ describe('a session priced into a charge detail record', () => {
     expect(stopped.chargingSessionUpdated.cost).toEqual({ totalInclVat: '9.00', final: true });
     await sub.close();
 
-    const list = dataOf(await app.gql(`query($t: Int) { cdrs(first: 20) { edges { node { id transactionId totalInclVat } } } }`, {}));
+    const list = dataOf(await app.gql(`query { cdrs(first: 20) { edges { node { id transactionId totalInclVat } } } }`, {}));
     const record = list.cdrs.edges.map((e: any) => e.node).find((n: any) => n.transactionId === transactionId);
     const credited = dataOf(
       await app.gql(`mutation($i: CreditCdrInput!) { creditCdr(input: $i) { kind creditsCdrId totalInclVat ocpi } }`, {

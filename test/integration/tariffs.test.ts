@@ -70,7 +70,7 @@ describe('creating and importing', () => {
     expect(t).toMatchObject({ name: 'Standard A', organisationId: operatorA.organisationId, currency: 'EUR', version: 1 });
     expect(t.elements).toEqual([{ priceComponents: [{ type: 'ENERGY', price: '0.39', vat: '19', stepSize: 1 }], restrictions: null }]);
     expect(t.minPrice).toEqual({ exclVat: '1', inclVat: '1.19' });
-    expect(t.summary).toContain('0.39 EUR');
+    expect(t.summary).toContain('0.4641 EUR/kWh'); // 0.39 + 19 % VAT: drivers are shown what they pay
     expect(t.ocpi).toEqual({
       country_code: 'DE',
       party_id: 'ALL',
@@ -220,7 +220,7 @@ describe('assignment and the price before charging', () => {
     for (const credential of [null, driver.accessToken, operatorB.accessToken]) {
       const info = await priceAt(stationA.identity, 1, credential);
       expect(info).toMatchObject({ currency: 'EUR', tariff: { id: t.id, currency: 'EUR', elements: [{ priceComponents: [{ price: '0.45' }] }] } });
-      expect(info.summary).toContain('0.45 EUR');
+      expect(info.summary).toContain('0.5355 EUR/kWh'); // 0.45 + 19 % VAT
     }
     expect(errorOf(await app.gqlAs(null, PRICE_AT, { s: 'NO-SUCH-STATION', c: 1 })).code).toBe('NOT_FOUND');
     expect(errorOf(await app.gqlAs(null, PRICE_AT, { s: stationA.identity, c: 0 }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'connectorId' });
