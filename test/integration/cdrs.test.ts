@@ -39,7 +39,8 @@ describe('a session priced into a charge detail record', () => {
   let charger: ChargerClient;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // Re-price on every sample, so each event shows the cost after it.
+    app = await startTestApp({ LIVE_COST_INTERVAL: '0' });
     org = await anOrganisation(app);
     const op = await anOperator(app, org.id);
     operatorToken = (await logIn(app, op.email, op.password)).accessToken;
@@ -160,5 +161,35 @@ describe('a session priced into a charge detail record', () => {
     // The original is unchanged.
     const original = dataOf(await app.gql(`query($id: ID!) { cdr(id: $id) { totalInclVat kind } }`, { id: record.id })).cdr;
     expect(original).toEqual({ totalInclVat: '9.00', kind: 'SESSION' });
+  });
+
+  it('shows the running cost on every meter update and on the session while charging', async () => {
+    const tag = await anIdToken(app);
+    const sub = await subscribe(
+      app.url,
+      `subscription($s: String) { chargingSessionUpdated(stationIdentity: $s) { transactionId status energyWh cost { totalExclVat totalInclVat final } } }`,
+      { s: station.identity },
+    );
+    const t0 = Date.now() - 10 * 60_000;
+    const iso = (ms: number) => new Date(t0 + ms).toISOString();
+    const started = await charger.call('StartTransaction', startTransaction(tag.value, { meterStart: 20_000, timestamp: iso(0) }));
+    await charger.call('StatusNotification', statusNotification(1, 'Charging', { timestamp: iso(0) }));
+    const first = await sub.next((e) => e.chargingSessionUpdated.transactionId === started.transactionId);
+    // Only the flat fee so far: 1.00 + 20 % = 1.20.
+    expect(first.chargingSessionUpdated.cost).toEqual({ totalExclVat: '1.00', totalInclVat: '1.20', final: false });
+
+    await charger.call(
+      'MeterValues',
+      meterValues(started.transactionId, [], { meterValue: [{ timestamp: iso(5 * 60_000), sampledValue: [energySample(25_000)] }] }),
+    );
+    // 5 kWh x 0.30 = 1.50, + flat 1.00 = 2.50 excl.; + 20 % = 3.00.
+    const metered = await sub.next((e) => e.chargingSessionUpdated.transactionId === started.transactionId && e.chargingSessionUpdated.energyWh === 5000);
+    expect(metered.chargingSessionUpdated.cost).toEqual({ totalExclVat: '2.50', totalInclVat: '3.00', final: false });
+    const queried = dataOf(
+      await app.gql(`{ chargingSessions(first: 1, filter: { active: true }) { edges { node { transactionId cost { totalInclVat final } } } } }`, {}),
+    );
+    expect(queried.chargingSessions.edges[0].node).toEqual({ transactionId: started.transactionId, cost: { totalInclVat: '3.00', final: false } });
+    await sub.close();
+    await charger.call('StopTransaction', stopTransaction(started.transactionId, 25_000, { timestamp: iso(6 * 60_000) }));
   });
 });
