@@ -18,7 +18,7 @@ import { parseFlags } from './load/args.js';
 import type { Fleet, FleetCharger, MeterReport, RampReport } from './load/bench-fleet.js';
 import { Fleet as FleetImpl } from './load/bench-fleet.js';
 import { Subscriber as SubscriberImpl, type Subscriber } from './load/bench-subscriber.js';
-import { ensureIdTokens, ensureStations, loginToken, setBearerToken } from './load/graphql.js';
+import { ensureIdTokens, ensureStations, ensureTariff, loginToken, setBearerToken } from './load/graphql.js';
 import { instrumentPool } from './load/db-timing.js';
 import { MeterTemplate, rfidUid } from './load/ocpp16.js';
 import { distribution, mergeCounts, type Distribution } from './load/stats.js';
@@ -37,6 +37,7 @@ const flags = parseFlags(
     token: { default: '', help: 'bearer token for the GraphQL API and subscription (or CSMS_API_TOKEN)' },
     'db-timing': { default: false, help: 'time the meter writer\'s statements and transactions (wraps the app\'s pg pool)' },
     prefix: { default: 'BENCH', help: 'station identity prefix' },
+    tariff: { default: true, help: 'price every station with a tariff, so the running cost is computed on the meter path (--tariff=false: off)' },
     out: { default: '', help: 'JSON result file (default bench-results/<timestamp>.json)' },
   },
   'Usage: npm run bench -- [options]',
@@ -120,8 +121,12 @@ async function bench(): Promise<number> {
   const t = performance.now();
   const st = await ensureStations(app.url, chargers.map((c) => ({ identity: c.identity, name: `Bench charger ${c.index + 1}` })), { batch: 100, concurrency: 4 });
   const tk = await ensureIdTokens(app.url, chargers.map((c) => c.idTag), { batch: 100, concurrency: 4 });
+  if (flags.tariff) await ensureTariff(app.url, chargers.map((c) => c.identity), { batch: 100, concurrency: 4 });
   const setupMs = performance.now() - t;
-  log(`setup: ${st.created} stations registered (${st.existing} existed), ${tk.created} tags issued (${tk.existing} existed) in ${(setupMs / 1000).toFixed(1)} s`);
+  log(
+    `setup: ${st.created} stations registered (${st.existing} existed), ${tk.created} tags issued (${tk.existing} existed)` +
+      `${flags.tariff ? ', a tariff assigned to each' : ''} in ${(setupMs / 1000).toFixed(1)} s`,
+  );
 
   // 2. The subscriber (its own worker when workers > 0), then the fleets.
   const subscriber: Handle<Subscriber> =

@@ -167,3 +167,33 @@ export async function loginToken(baseUrl: string, email: string, password: strin
   if (!res.data?.login) throw new GraphQLRequestError(`login as ${email} failed: ${res.errors?.[0]?.message ?? 'no answer'}`, res.errors);
   return res.data.login.accessToken;
 }
+
+/**
+ * Prices every station with one tariff (energy, time and parking, VAT), so the benchmark
+ * measures billing's running cost on the meter path: creates the tariff once, then assigns it
+ * to each station in aliased batches. Returns the tariff id.
+ */
+export async function ensureTariff(baseUrl: string, identities: string[], options: SetupOptions = {}): Promise<string> {
+  const created = await graphql<{ createTariff: { id: string } }>(
+    baseUrl,
+    `mutation($i: CreateTariffInput!) { createTariff(input: $i) { id } }`,
+    {
+      i: {
+        name: 'Bench AC',
+        currency: 'EUR',
+        elements: [
+          { priceComponents: [{ type: 'ENERGY', price: '0.39', vat: '19', stepSize: 1 }, { type: 'TIME', price: '1.20', vat: '19', stepSize: 60 }] },
+          { priceComponents: [{ type: 'PARKING_TIME', price: '6.00', vat: '19', stepSize: 60 }], restrictions: { minDuration: 1800 } },
+        ],
+      },
+    },
+  );
+  const tariffId = created.data?.createTariff?.id;
+  if (!tariffId) throw new GraphQLRequestError(`createTariff failed: ${created.errors?.[0]?.message ?? 'no answer'}`, created.errors);
+  await mapLimit(chunk(identities, options.batch ?? 100), options.concurrency ?? 4, async (group) => {
+    const body = group.map((id, i) => `a${i}: assignTariff(input: { tariffId: ${lit(tariffId)}, stationIdentity: ${lit(id)} }) { id }`).join('\n');
+    const res = await graphql(baseUrl, `mutation {\n${body}\n}`);
+    if (res.errors?.length) throw new GraphQLRequestError(`assignTariff failed: ${res.errors[0]!.message}`, res.errors);
+  });
+  return tariffId;
+}
