@@ -1,3 +1,4 @@
+import { Dec } from '../domain/pricing/money.js';
 import type { JobHandler } from './job-queue.js';
 import type { JobServices } from './index.js';
 
@@ -13,9 +14,10 @@ export function settleCdrJob(s: JobServices): JobHandler<'billing.settle-cdr'> {
       const cdr = await s.cdrs.byId(cdrId);
       if (!cdr) return;
       if (cdr.kind === 'SESSION' && cdr.subscriptionId && s.plans) {
+        // Allowance lines are credits: their quantity is the (negative) kWh the plan covered.
         const coveredWh = cdr.lines
           .filter((l) => l.kind === 'PLAN_ALLOWANCE' && l.unit === 'kWh')
-          .reduce((wh, l) => wh + Math.round(Number(l.quantity) * 1000), 0);
+          .reduce((wh, l) => wh + new Dec(l.quantity).abs().times(1000).round().toNumber(), 0);
         await s.plans.recordUsage({ subscriptionId: cdr.subscriptionId, cdrId, coveredWh, at: cdr.stoppedAt });
       }
       await s.settlement?.settle(cdrId);
