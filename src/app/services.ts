@@ -18,6 +18,16 @@ import { ReservationService } from '../domain/operations/reservation.service.js'
 import { StationCommandService } from '../domain/operations/station-command.service.js';
 import { StationConfigurationService } from '../domain/operations/station-configuration.service.js';
 import type { StationLink } from '../domain/operations/station-link.js';
+import { BillingAccountService } from '../domain/payments/billing-account.service.js';
+import { GuestCheckoutService } from '../domain/payments/guest-checkout.service.js';
+import { PaymentMethodService } from '../domain/payments/payment-method.service.js';
+import { PaymentWebhookService } from '../domain/payments/payment-webhook.service.js';
+import { PaymentService } from '../domain/payments/payment.service.js';
+import type { CdrSource } from '../domain/cdrs/cdr.types.js';
+import type { InvoiceIssuer } from '../domain/invoices/invoice.ports.js';
+import { SYSTEM_CALLER } from '../domain/caller.js';
+import { toMinorUnits } from '../domain/pricing/money.js';
+import { StripePaymentProvider } from '../payments/stripe/stripe-payment-provider.js';
 import { OrganisationService } from '../domain/organisations/organisation.service.js';
 import { MeterSampleWriter } from '../domain/sessions/meter-sample-writer.js';
 import { SessionService } from '../domain/sessions/session.service.js';
@@ -79,8 +89,25 @@ export async function createServices({ config, log, database, events, link, publ
   const idTokens = new IdTokenService(orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const reservationBook = new ReservationBook(orm, stationRows);
-  const sessions = new SessionService(orm, events, stationRows, telemetry, idTokens, writer, reservationBook);
   const users = new UserService(orm, audit);
+  // Card payment (Stripe) when its keys are set; holds, settlement, fleets' invoices, guests.
+  const provider = config.payments.stripe
+    ? new StripePaymentProvider({ secretKey: config.payments.stripe.secretKey, webhookSecret: config.payments.stripe.webhookSecret, api: config.payments.stripe.api })
+    : null;
+  const paymentSettings = {
+    publishableKey: config.payments.stripe?.publishableKey ?? null,
+    holdAmountMinor: toMinorUnits(config.payments.holdAmount, config.payments.currency),
+    currency: config.payments.currency,
+    holdTtlMs: config.payments.holdTtlSeconds * 1000,
+    required: config.payments.required,
+    publicUrl,
+  };
+  // The cdrs and invoices areas plug in here (CdrSource, InvoiceIssuer); without them settling waits.
+  const billing: { cdrs: CdrSource | null; invoices: InvoiceIssuer | null } = { cdrs: null, invoices: null };
+  const paymentMethods = new PaymentMethodService(orm, provider, paymentSettings, users, log);
+  const billingAccounts = new BillingAccountService(orm, users, billing, log);
+  const payments = new PaymentService(orm, provider, paymentSettings, paymentMethods, billingAccounts, billing, log);
+  const sessions = new SessionService(orm, events, stationRows, telemetry, idTokens, writer, reservationBook, payments);
   const accounts = new AccountService(
     orm,
     audit,
@@ -114,6 +141,15 @@ export async function createServices({ config, log, database, events, link, publ
     nodeId: config.nodeId,
   });
 
+  const commands = new StationCommandService(runner, stationRows, idTokens, sessions, monitoring, payments);
+  const guestCheckout = new GuestCheckoutService(orm, provider, paymentSettings, stationRows, idTokens, jobs, {
+    async start(identity, connectorId, idTag) {
+      const outcome = await commands.startCharging(SYSTEM_CALLER, identity, { connectorId, idTag });
+      return { accepted: outcome.command.status === 'ACCEPTED', reason: outcome.command.status.toLowerCase() };
+    },
+  }, billing.cdrs, log);
+  const paymentWebhooks = new PaymentWebhookService(orm, provider, paymentMethods, guestCheckout, log);
+
   const app: AppServices = {
     accounts,
     apiKeys,
@@ -126,7 +162,12 @@ export async function createServices({ config, log, database, events, link, publ
     access,
     users,
     events,
-    commands: new StationCommandService(runner, stationRows, idTokens, sessions, monitoring),
+    commands,
+    payments,
+    paymentMethods,
+    billingAccounts,
+    guestCheckout,
+    paymentWebhooks,
     configuration: new StationConfigurationService(orm, runner, stationRows),
     reservations: new ReservationService(runner, stationRows, reservationBook, idTokens),
     localLists: new LocalListService(orm, runner, stationRows, access),
@@ -145,7 +186,7 @@ export async function createServices({ config, log, database, events, link, publ
     heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds,
   };
 
-  for (const handler of jobHandlers({ log })) jobs.handle(handler);
+  for (const handler of jobHandlers({ log, payments, guestCheckout, billingAccounts })) jobs.handle(handler);
 
   return {
     app,

@@ -17,6 +17,8 @@ import { AlertSchema } from '../domain/monitoring/alert.entity.js';
 import { ExpectedRebootSchema } from '../domain/monitoring/expected-reboot.entity.js';
 import { FaultSchema } from '../domain/monitoring/fault.entity.js';
 import { StationConnectionEventSchema } from '../domain/monitoring/station-connection-event.entity.js';
+import { BillingAccountMemberSchema, BillingAccountSchema } from '../domain/payments/billing-account.entity.js';
+import { PaymentCustomerSchema, PaymentHoldSchema, PaymentSchema, WebhookEventSchema } from '../domain/payments/payment.entity.js';
 import { ChargingSessionSchema } from '../domain/sessions/charging-session.entity.js';
 import { MeterSampleSchema } from '../domain/sessions/meter-sample.entity.js';
 import { ConnectorStatusEventSchema } from '../domain/stations/connector-status-event.entity.js';
@@ -55,4 +57,10 @@ export const entities = [
   FirmwareFileSchema,
   FirmwareRolloutSchema,
   FirmwareJobSchema,
+  PaymentCustomerSchema,
+  PaymentHoldSchema,
+  PaymentSchema,
+  WebhookEventSchema,
+  BillingAccountSchema,
+  BillingAccountMemberSchema,
 ];

@@ -8,6 +8,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export interface Jobs {
   /** Prove the queue runs work (used by its own test). */
   'system.ping': { note: string };
+  /** Release card holds never attached to a session in time (scheduled). */
+  'payments.expire-holds': Record<string, never>;
+  /** Start the station for a guest whose hold the provider authorised. */
+  'payments.guest-start': { holdId: string };
+  /** Each fleet's invoices for the previous month (scheduled monthly). */
+  'billing.account-period': Record<string, never>;
 }
 
 export type JobName = keyof Jobs;

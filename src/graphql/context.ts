@@ -14,6 +14,11 @@ import type { DiagnosticsService } from '../domain/diagnostics/diagnostics.servi
 import type { FirmwareFileService } from '../domain/firmware/firmware-files.service.js';
 import type { FirmwareRolloutService } from '../domain/firmware/firmware-rollout.service.js';
 import type { MonitoringService } from '../domain/monitoring/monitoring.service.js';
+import type { BillingAccountService } from '../domain/payments/billing-account.service.js';
+import type { GuestCheckoutService } from '../domain/payments/guest-checkout.service.js';
+import type { PaymentMethodService } from '../domain/payments/payment-method.service.js';
+import type { PaymentWebhookService } from '../domain/payments/payment-webhook.service.js';
+import type { PaymentService } from '../domain/payments/payment.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationRegistry } from '../domain/stations/station-registry.service.js';
 import type { StationTelemetry } from '../domain/stations/station-telemetry.service.js';
@@ -43,6 +48,11 @@ export interface AppServices {
   reservations: ReservationService;
   localLists: LocalListService;
   chargingLimits: ChargingLimitService;
+  payments: PaymentService;
+  paymentMethods: PaymentMethodService;
+  billingAccounts: BillingAccountService;
+  guestCheckout: GuestCheckoutService;
+  paymentWebhooks: PaymentWebhookService;
 }
 
 export interface GraphQLContext {

@@ -6,6 +6,7 @@ import type { OperationsErrorCode } from '../domain/operations/operations.errors
 import type { DiagnosticsErrorCode } from '../domain/diagnostics/diagnostics.errors.js';
 import type { FirmwareErrorCode } from '../domain/firmware/firmware.errors.js';
 import type { MonitoringErrorCode } from '../domain/monitoring/monitoring.errors.js';
+import type { PaymentsErrorCode } from '../domain/payments/payments.errors.js';
 import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
 import type { StationErrorCode } from '../domain/stations/station.errors.js';
 import type { UsersErrorCode } from '../domain/users/users.errors.js';
@@ -19,7 +20,8 @@ type KnownCode =
   | MonitoringErrorCode
   | DiagnosticsErrorCode
   | FirmwareErrorCode
-  | AccessErrorCode;
+  | AccessErrorCode
+  | PaymentsErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -97,6 +99,18 @@ function publicCode(code: KnownCode): string {
     case 'ACCESS_GRANT_NOT_FOUND':
     case 'ACCESS_SUBJECT_NOT_FOUND':
       return 'NOT_FOUND';
+    // Payments: off here, or a start refused for payment (the reason is in the message).
+    case 'PAYMENTS_DISABLED':
+    case 'PAYMENT_REFUSED':
+      return code;
+    case 'PAYMENT_METHOD_NOT_FOUND':
+    case 'BILLING_ACCOUNT_NOT_FOUND':
+    case 'GUEST_CHECKOUT_NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'INVALID_PAYMENT_INPUT':
+      return 'BAD_USER_INPUT';
+    case 'BILLING_ACCOUNT_MEMBER_TAKEN':
+      return 'CONFLICT';
     default: {
       const unhandled: never = code;
       return unhandled;
