@@ -19,6 +19,7 @@ import './types/charging-limits.js';
 import './types/monitoring.js';
 import './types/diagnostics.js';
 import './types/firmware.js';
+import './types/payments.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
 

@@ -3,7 +3,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { refId } from '../../db/ref.js';
 import type { Logger } from '../../logger.js';
-import { SYSTEM_CALLER } from '../caller.js';
+import { RateLimiter } from '../accounts/rate-limiter.js';
+import { SYSTEM_CALLER, type Caller } from '../caller.js';
 import type { CdrSource } from '../cdrs/cdr.types.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
@@ -50,6 +51,9 @@ const hashOf = (secret: string) => createHash('sha256').update(secret).digest('h
  * is authorised, the station is started with a one-off idTag; the receipt is behind a link.
  */
 export class GuestCheckoutService {
+  // Anyone may start a checkout: a few per address and quarter hour, so nobody floods the provider.
+  private readonly perAddress = new RateLimiter(10, 15 * 60_000);
+
   constructor(
     private readonly orm: MikroORM,
     private readonly provider: PaymentProvider | null,
@@ -62,9 +66,13 @@ export class GuestCheckoutService {
     private readonly log: Logger,
   ) {}
 
-  async start(input: { stationIdentity: string; connectorId: number; email: string }): Promise<GuestCheckoutView> {
+  async start(caller: Caller, input: { stationIdentity: string; connectorId: number; email: string }): Promise<GuestCheckoutView> {
     if (!this.provider) throw paymentsDisabled();
     const data = parseInput(startInput, input, invalidPayment);
+    const address = caller.remoteAddress ?? 'unknown';
+    const wait = this.perAddress.retryAfter(address);
+    if (wait > 0) throw new PaymentsError('RATE_LIMITED', `too many guest checkouts; try again in ${wait} s`, { retryAfterSeconds: wait });
+    this.perAddress.hit(address);
     const station = await this.stations.requireRef(data.stationIdentity);
     const holdId = randomUUID();
     const secret = randomBytes(24).toString('base64url');

@@ -10,6 +10,7 @@ export type PaymentsErrorCode =
   | 'BILLING_ACCOUNT_NOT_FOUND'
   | 'BILLING_ACCOUNT_MEMBER_TAKEN'
   | 'GUEST_CHECKOUT_NOT_FOUND'
+  | 'RATE_LIMITED'
   | 'FORBIDDEN';
 
 export class PaymentsError extends DomainError<PaymentsErrorCode> {

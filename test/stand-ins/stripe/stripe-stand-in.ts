@@ -47,6 +47,8 @@ export interface StripeStandIn {
   webhookSecret: string;
   requests: RecordedRequest[];
   intents: Map<string, StandInIntent>;
+  /** The customer created for this app user (metadata.userId), if any. */
+  customerOf(userId: string): string | null;
   /** A saved card of this customer, as a completed SetupIntent leaves it. */
   attachCard(customerId: string, card?: { brand?: string; last4?: string; wallet?: string | null }): string;
   /** The next hold (a confirmed create) or capture is declined with this code. */
@@ -211,6 +213,9 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     },
     requests,
     intents,
+    customerOf(userId) {
+      return [...customers.values()].find((c) => c.metadata.userId === userId)?.id ?? null;
+    },
     attachCard(customerId, card = {}) {
       if (!customers.has(customerId)) throw new Error(`no customer ${customerId} at the stand-in`);
       const pm = {
