@@ -52,6 +52,9 @@ const QUERIES: Record<string, Row> = {
   firmwareFiles: { doc: `{ firmwareFiles(first: 1) { edges { node { id } } } }`, allowed: STAFF },
   firmwareRollout: { doc: `query($id: ID!) { firmwareRollout(id: $id) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
   firmwareRollouts: { doc: `{ firmwareRollouts(first: 1) { edges { node { id } } } }`, allowed: STAFF },
+  paymentMethods: { doc: `{ paymentMethods { id } }`, allowed: [D] },
+  billingAccounts: { doc: `{ billingAccounts { id } }`, allowed: STAFF },
+  guestCheckout: { doc: `query($id: ID!) { guestCheckout(holdId: $id, secret: "x") { status } }`, vars: { id: NO_ID }, allowed: EVERYONE },
 };
 
 // Arguments name things that do not exist (or are invalid): an allowed caller gets past the
@@ -117,6 +120,16 @@ const MUTATIONS: Record<string, Row> = {
     doc: `mutation { updateFirmware(input: { stationIdentities: ["NOPE"], location: "https://example.com/fw.bin", retrieveAt: "2030-01-01T00:00:00Z" }) { id } }`,
     allowed: STAFF,
   },
+  addPaymentMethod: { doc: `mutation { addPaymentMethod { clientSecret } }`, allowed: [D] },
+  removePaymentMethod: { doc: `mutation { removePaymentMethod(id: "pm_nope") { id } }`, allowed: [D] },
+  setDefaultPaymentMethod: { doc: `mutation { setDefaultPaymentMethod(id: "pm_nope") { id } }`, allowed: [D] },
+  createBillingAccount: { doc: `mutation { createBillingAccount(input: { name: "" }) { id } }`, allowed: STAFF },
+  addBillingAccountMember: {
+    doc: `mutation($id: ID!) { addBillingAccountMember(billingAccountId: $id, userId: $id) { id } }`,
+    vars: { id: NO_ID },
+    allowed: STAFF,
+  },
+  startGuestCharging: { doc: `mutation { startGuestCharging(stationIdentity: "NOPE", connectorId: 1, email: "g@example.test") { holdId } }`, allowed: EVERYONE },
 };
 
 const SUBSCRIPTIONS: Record<string, Row> = {
@@ -140,7 +153,7 @@ beforeAll(async () => {
   const admin = await logIn(app, adminEmail, 'admin password 2');
   const key = dataOf(
     await app.gql<{ createApiKey: { key: string } }>(
-      `mutation($o: ID!) { createApiKey(input: { name: "matrix", organisationId: $o, scopes: [STATIONS_READ, STATIONS_MANAGE, STATIONS_COMMAND, MONITORING_READ, SESSIONS_READ, TOKENS_READ, TOKENS_MANAGE, USERS_READ, AUDIT_READ] }) { key } }`,
+      `mutation($o: ID!) { createApiKey(input: { name: "matrix", organisationId: $o, scopes: [STATIONS_READ, STATIONS_MANAGE, STATIONS_COMMAND, MONITORING_READ, SESSIONS_READ, TOKENS_READ, TOKENS_MANAGE, USERS_READ, AUDIT_READ, TARIFFS_MANAGE, BILLING_READ, BILLING_MANAGE] }) { key } }`,
       { o: operator.organisationId },
     ),
   ).createApiKey.key;
