@@ -209,3 +209,37 @@ describe('settling a session from its CDR', () => {
     await charger.charger.close();
   });
 });
+
+describe('a fleet’s monthly invoices', () => {
+  it('bills each account one invoice per operator and currency of its drivers’ CDRs of the previous month, once', async () => {
+    const operator = await anOperator(app);
+    const [a, b, outsider] = [await aDriver(app), await aDriver(app), await aDriver(app)];
+    const account = dataOf(await app.gqlAs(operator.accessToken, `mutation { createBillingAccount(input: { name: "Haulage GmbH", address: "Hafenstr. 1" }) { id } }`)).createBillingAccount;
+    for (const u of [a, b]) {
+      dataOf(await app.gqlAs(operator.accessToken, `mutation($a: ID!, $u: ID!) { addBillingAccountMember(billingAccountId: $a, userId: $u) { id } }`, { a: account.id, u: u.id }));
+    }
+    const s = settlementFor(app.database.orm, app.services.users, standIn);
+    const [orgX, orgY] = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+    const inNovember = (day: number) => new Date(Date.UTC(2026, 10, day, 12));
+    const x1 = s.cdrs.add({ sessionId: 'a1', userId: a.id, organisationId: orgX, stoppedAt: inNovember(3), totalInclVat: '10.00' });
+    const x2 = s.cdrs.add({ sessionId: 'b1', userId: b.id, organisationId: orgX, stoppedAt: inNovember(30), totalInclVat: '5.50' });
+    const y1 = s.cdrs.add({ sessionId: 'a2', userId: a.id, organisationId: orgY, stoppedAt: inNovember(10), totalInclVat: '3.00' });
+    s.cdrs.add({ sessionId: 'a3', userId: a.id, organisationId: orgY, currency: 'CHF', stoppedAt: inNovember(11), totalInclVat: '4.00' });
+    s.cdrs.add({ sessionId: 'a4', userId: a.id, organisationId: orgX, stoppedAt: new Date(Date.UTC(2026, 11, 1, 0, 0, 1)) }); // December: next month's
+    s.cdrs.add({ sessionId: 'o1', userId: outsider.id, organisationId: orgX, stoppedAt: inNovember(5) });
+
+    const december2nd = new Date(Date.UTC(2026, 11, 1, 2));
+    await s.accounts.invoicePreviousMonth(december2nd);
+    await s.accounts.invoicePreviousMonth(december2nd);
+    const keys = [...s.invoices.issued.keys()].filter((k) => k.startsWith(`account:${account.id}:`)).sort();
+    expect(keys).toEqual([
+      `account:${account.id}:2026-11:${orgX}:EUR`,
+      `account:${account.id}:2026-11:${orgY}:CHF`,
+      `account:${account.id}:2026-11:${orgY}:EUR`,
+    ]);
+    const xInvoice = s.invoices.issued.get(keys[0]!)!;
+    expect(xInvoice).toMatchObject({ billTo: { kind: 'ACCOUNT', billingAccountId: account.id, name: 'Haulage GmbH', address: 'Hafenstr. 1' }, totalInclVat: '15.50' });
+    expect((xInvoice.lines as { cdrId: string }[]).map((l) => l.cdrId)).toEqual([x1.id, x2.id]);
+    expect(s.invoices.issued.get(keys[2]!)!.lines).toEqual([expect.objectContaining({ cdrId: y1.id, inclVat: '3.00', vatRate: '19', unit: 'session' })]);
+  });
+});
