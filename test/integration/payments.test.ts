@@ -4,7 +4,7 @@ import { anAnsweringCharger, type AnsweringCharger } from '../helpers/answering-
 import { startTransaction } from '../helpers/ocpp16-messages.js';
 import { aDriver, anIdToken, anOperator, aStation, dataOf, startTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
 import { startStripeStandIn, type StripeStandIn } from '../stand-ins/stripe/stripe-stand-in.js';
-import { settlementFor } from './payments-helpers.js';
+import { settlementFor } from '../helpers/payment-settlement.js';
 
 // Pay-as-you-go by card, from a driver's app and a charger, against the Stripe stand-in: a
 // hold before the start (refused when declined: the charger is never told), captured for the
