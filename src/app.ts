@@ -15,6 +15,7 @@ import type { AppServices } from './graphql/context.js';
 import { bearerFileAccess } from './http/file-access.js';
 import { createFileRoutes } from './http/file-routes.js';
 import { createInvoiceRoutes } from './http/invoice-routes.js';
+import { createPaymentRoutes } from './http/payment-routes.js';
 import { requestOrigin } from './http/request-origin.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStationLink } from './ocpp/command-link.js';
@@ -90,6 +91,7 @@ async function listen(
     [
       createFileRoutes({ diagnostics: services.app.diagnostics, firmwareFiles: services.app.firmwareFiles, access: fileAccess, log }),
       createInvoiceRoutes({ invoices: services.app.invoices, access: fileAccess, log }),
+      createPaymentRoutes({ webhooks: services.app.paymentWebhooks, guestCheckout: services.app.guestCheckout, log }),
       healthRoute(() => ({ stationsConnected: ocpp.connectedCount(), events: events.transport, commands: router.transport })),
     ],
     (req, res) => void graphql.yoga.handle(req, res),

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { isCurrency } from './domain/pricing/money.js';
+import { Dec, isCurrency, minorDigits } from './domain/pricing/money.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -80,6 +80,19 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9]{3}$/, '3 letters or digits (ISO 15118 party id), e.g. CSM')
     .transform((v) => v.toUpperCase())
     .default('CSM'),
+  // Card payment (Stripe). Without STRIPE_SECRET_KEY card payment is off.
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, 'a Stripe secret or restricted key (sk_... or rk_...)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'a webhook signing secret (whsec_...)').optional(),
+  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_/, 'a publishable key (pk_...)').optional(),
+  // A stand-in or a proxy instead of api.stripe.com.
+  STRIPE_API_HOST: z.string().min(1).optional(),
+  STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  STRIPE_API_PROTOCOL: z.enum(['http', 'https']).optional(),
+  PAYMENT_HOLD_AMOUNT: z.string().regex(/^\d{1,7}(\.\d{1,3})?$/, 'a positive decimal amount, e.g. 50.00').default('50.00'),
+  PAYMENT_CURRENCY: z.string().refine(isCurrency, 'an ISO 4217 currency code, e.g. EUR').default('EUR'),
+  PAYMENT_HOLD_TTL: seconds.default(15 * 60),
+  // May a driver with no payment method and no billing account start (billed later)? The operator's policy.
+  PAYMENT_REQUIRED: bool.default('false'),
 }).superRefine((e, ctx) => {
   // Half a TLS configuration is a mistake, not a reason to serve plain HTTP.
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
@@ -96,6 +109,16 @@ const envSchema = z.object({
       path: ['AUTH_ALLOW_CONCURRENT_TX'],
       message: 'replaced by AUTH_MAX_CONCURRENT_SESSIONS (sessions per token at once; 0: no limit)',
     });
+  }
+  if (e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET || e.STRIPE_PUBLISHABLE_KEY) {
+    for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_PUBLISHABLE_KEY'] as const) {
+      if (!e[key]) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_PUBLISHABLE_KEY go together' });
+      }
+    }
+  }
+  if (new Dec(e.PAYMENT_HOLD_AMOUNT).lte(0) || new Dec(e.PAYMENT_HOLD_AMOUNT).decimalPlaces() > minorDigits(e.PAYMENT_CURRENCY)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PAYMENT_HOLD_AMOUNT'], message: `a positive amount with at most ${minorDigits(e.PAYMENT_CURRENCY)} decimals in ${e.PAYMENT_CURRENCY}` });
   }
   // A secret made up on the spot would log everyone out on each restart, and differ per node.
   if (e.DATABASE_URL && !e.JWT_SECRET) {
@@ -150,6 +173,24 @@ export interface Config {
   billing: { defaultCurrency: string; liveCostIntervalMs: number };
   /** Our OCPI party: country_code and party_id of the Tariff objects we export. */
   ocpi: { countryCode: string; partyId: string };
+  payments: PaymentsConfig;
+}
+
+export interface PaymentsConfig {
+  /** Null: card payment is off. */
+  stripe: {
+    secretKey: string;
+    webhookSecret: string;
+    publishableKey: string;
+    api: { host?: string; port?: number; protocol?: 'http' | 'https' };
+  } | null;
+  /** Decimal string in `currency`, held before a start. */
+  holdAmount: string;
+  currency: string;
+  /** A hold never attached to a session is released after this. */
+  holdTtlSeconds: number;
+  /** Refuse a start without a payment method or a billing account. */
+  required: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -204,5 +245,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: { schema: e.JOBS_SCHEMA, pollingIntervalSeconds: e.JOBS_POLL_INTERVAL },
     billing: { defaultCurrency: e.BILLING_DEFAULT_CURRENCY, liveCostIntervalMs: e.LIVE_COST_INTERVAL * 1000 },
     ocpi: { countryCode: e.OCPI_COUNTRY_CODE, partyId: e.OCPI_PARTY_ID },
+    payments: {
+      stripe:
+        e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET && e.STRIPE_PUBLISHABLE_KEY
+          ? {
+              secretKey: e.STRIPE_SECRET_KEY,
+              webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+              publishableKey: e.STRIPE_PUBLISHABLE_KEY,
+              api: { host: e.STRIPE_API_HOST, port: e.STRIPE_API_PORT, protocol: e.STRIPE_API_PROTOCOL },
+            }
+          : null,
+      holdAmount: e.PAYMENT_HOLD_AMOUNT,
+      currency: e.PAYMENT_CURRENCY,
+      holdTtlSeconds: e.PAYMENT_HOLD_TTL,
+      required: e.PAYMENT_REQUIRED,
+    },
   };
 }

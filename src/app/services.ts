@@ -23,6 +23,13 @@ import { ReservationService } from '../domain/operations/reservation.service.js'
 import { StationCommandService } from '../domain/operations/station-command.service.js';
 import { StationConfigurationService } from '../domain/operations/station-configuration.service.js';
 import type { StationLink } from '../domain/operations/station-link.js';
+import { BillingAccountService } from '../domain/payments/billing-account.service.js';
+import { GuestCheckoutService } from '../domain/payments/guest-checkout.service.js';
+import { PaymentMethodService } from '../domain/payments/payment-method.service.js';
+import { PaymentWebhookService } from '../domain/payments/payment-webhook.service.js';
+import { PaymentService } from '../domain/payments/payment.service.js';
+import { toMinorUnits } from '../domain/pricing/money.js';
+import { StripePaymentProvider } from '../payments/stripe/stripe-payment-provider.js';
 import { OrganisationService } from '../domain/organisations/organisation.service.js';
 import type { InvoiceIssuer } from '../domain/invoices/invoice.ports.js';
 import type { OffSessionCharger } from '../domain/payments/payment.ports.js';
@@ -100,22 +107,12 @@ export async function createServices({ config, log, database, events, link, publ
   const idTokens = new IdTokenService(orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
   const reservationBook = new ReservationBook(orm, stationRows);
-  // lead: replace these placeholders with the invoices and payments areas' implementations.
   const organisations = new OrganisationService(orm);
-  const invoiceService = new InvoiceService(
-    orm,
-    { byId: (id) => cdrs.byId(id), forUsers: (ids, from, to) => cdrs.forUsers(ids, from, to) },
-    {
-      organisationName: async (id) => (await organisations.get(SYSTEM_CALLER, id))?.name ?? null,
-      customer: async (id) => await users.get(SYSTEM_CALLER, id),
-    },
-    { publicUrl },
-  );
-  const invoices: InvoiceIssuer = ports.invoices ?? invoiceService;
-  const offSessionCharger = ports.offSessionCharger ?? notWiredCharger;
+  const users = new UserService(orm, audit);
+
+  // Billing. Plans first (pricing asks them for a driver's benefits and tariff), then tariffs,
+  // CDRs and running costs, invoices from CDRs, and payments (Stripe when its keys are set).
   const plans = new PlanService(orm, jobs);
-  const planBilling = new PlanBillingService(orm, jobs, invoices, offSessionCharger);
-  // A driver's plan may bring its own tariff.
   const tariffs = new TariffService(orm, stationRows, { ocpi: config.ocpi, planTariffs: plans });
   const sessionFacts = new SessionFactsReader(orm);
   const cdrs = new CdrService(orm, sessionFacts, stationRows, tariffs, plans, jobs, {
@@ -131,8 +128,33 @@ export async function createServices({ config, log, database, events, link, publ
     log,
   );
   const costs = new SessionCosts(tariffs, liveCosts, cdrs, log);
-  const sessions = new SessionService(orm, events, stationRows, telemetry, idTokens, writer, reservationBook, costs, jobs);
-  const users = new UserService(orm, audit);
+  const invoiceService = new InvoiceService(
+    orm,
+    cdrs,
+    {
+      organisationName: async (id) => (await organisations.get(SYSTEM_CALLER, id))?.name ?? null,
+      customer: async (id) => await users.get(SYSTEM_CALLER, id),
+    },
+    { publicUrl },
+  );
+  const invoices: InvoiceIssuer = ports.invoices ?? invoiceService;
+  const provider = config.payments.stripe
+    ? new StripePaymentProvider({ secretKey: config.payments.stripe.secretKey, webhookSecret: config.payments.stripe.webhookSecret, api: config.payments.stripe.api })
+    : null;
+  const paymentSettings = {
+    publishableKey: config.payments.stripe?.publishableKey ?? null,
+    holdAmountMinor: toMinorUnits(config.payments.holdAmount, config.payments.currency),
+    currency: config.payments.currency,
+    holdTtlMs: config.payments.holdTtlSeconds * 1000,
+    required: config.payments.required,
+    publicUrl,
+  };
+  const billing = { cdrs, invoices };
+  const paymentMethods = new PaymentMethodService(orm, provider, paymentSettings, users, log);
+  const billingAccounts = new BillingAccountService(orm, users, billing, log);
+  const payments = new PaymentService(orm, provider, paymentSettings, paymentMethods, billingAccounts, billing, log);
+  const planBilling = new PlanBillingService(orm, jobs, invoices, ports.offSessionCharger ?? paymentMethods);
+  const sessions = new SessionService(orm, events, stationRows, telemetry, idTokens, writer, reservationBook, costs, jobs, payments);
   const accounts = new AccountService(
     orm,
     audit,
@@ -166,6 +188,14 @@ export async function createServices({ config, log, database, events, link, publ
     nodeId: config.nodeId,
   });
 
+  const commands = new StationCommandService(runner, stationRows, idTokens, sessions, monitoring, payments);
+  const guestCheckout = new GuestCheckoutService(orm, provider, paymentSettings, stationRows, idTokens, jobs, {
+    async start(identity, connectorId, idTag) {
+      const outcome = await commands.startCharging(SYSTEM_CALLER, identity, { connectorId, idTag });
+      return { accepted: outcome.command.status === 'ACCEPTED', reason: outcome.command.status.toLowerCase() };
+    },
+  }, billing.cdrs, log);
+  const paymentWebhooks = new PaymentWebhookService(orm, provider, paymentMethods, guestCheckout, log);
 
   const app: AppServices = {
     accounts,
@@ -179,7 +209,12 @@ export async function createServices({ config, log, database, events, link, publ
     access,
     users,
     events,
-    commands: new StationCommandService(runner, stationRows, idTokens, sessions, monitoring),
+    commands,
+    payments,
+    paymentMethods,
+    billingAccounts,
+    guestCheckout,
+    paymentWebhooks,
     configuration: new StationConfigurationService(orm, runner, stationRows),
     reservations: new ReservationService(runner, stationRows, reservationBook, idTokens),
     localLists: new LocalListService(orm, runner, stationRows, access),
@@ -203,7 +238,9 @@ export async function createServices({ config, log, database, events, link, publ
     heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds,
   };
 
-  for (const handler of jobHandlers({ log, cdrs, plans, planBilling, settlement: null })) jobs.handle(handler);
+  for (const handler of jobHandlers({ log, cdrs, plans, planBilling, invoices: invoiceService, settlement: payments, payments, guestCheckout, billingAccounts })) {
+    jobs.handle(handler);
+  }
 
   return {
     app,
@@ -234,9 +271,3 @@ export async function createServices({ config, log, database, events, link, publ
     },
   };
 }
-
-// lead: replace — the invoices and payments areas implement these on their branches.
-const notWired = (port: string) => async (): Promise<never> => {
-  throw new Error(`${port} not wired yet`);
-};
-const notWiredCharger: OffSessionCharger = { chargeSavedMethod: notWired('OffSessionCharger') };

@@ -21,6 +21,8 @@ import { FaultSchema } from '../domain/monitoring/fault.entity.js';
 import { StationConnectionEventSchema } from '../domain/monitoring/station-connection-event.entity.js';
 import { PlanSchema } from '../domain/plans/plan.entity.js';
 import { PlanUsageSchema, SubscriptionPeriodSchema, SubscriptionSchema } from '../domain/plans/subscription.entity.js';
+import { BillingAccountMemberSchema, BillingAccountSchema } from '../domain/payments/billing-account.entity.js';
+import { PaymentCustomerSchema, PaymentHoldSchema, PaymentSchema, WebhookEventSchema } from '../domain/payments/payment.entity.js';
 import { ChargingSessionSchema } from '../domain/sessions/charging-session.entity.js';
 import { MeterSampleSchema } from '../domain/sessions/meter-sample.entity.js';
 import { ConnectorStatusEventSchema } from '../domain/stations/connector-status-event.entity.js';
@@ -73,4 +75,10 @@ export const entities = [
   TariffSchema,
   TariffVersionSchema,
   TariffAssignmentSchema,
+  PaymentCustomerSchema,
+  PaymentHoldSchema,
+  PaymentSchema,
+  WebhookEventSchema,
+  BillingAccountSchema,
+  BillingAccountMemberSchema,
 ];

@@ -16,6 +16,12 @@ export interface Jobs {
   'plans.roll-periods': Record<string, never>;
   /** Issue and charge one subscription period's fee; retried while the charge fails. */
   'plans.bill-period': { periodId: string };
+  /** Release card holds never attached to a session in time (scheduled). */
+  'payments.expire-holds': Record<string, never>;
+  /** Start the station for a guest whose hold the provider authorised. */
+  'payments.guest-start': { holdId: string };
+  /** Each fleet's invoices for the previous month (scheduled monthly). */
+  'billing.account-period': Record<string, never>;
 }
 
 export type JobName = keyof Jobs;

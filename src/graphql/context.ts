@@ -18,6 +18,11 @@ import type { FirmwareRolloutService } from '../domain/firmware/firmware-rollout
 import type { InvoiceService } from '../domain/invoices/invoice.service.js';
 import type { MonitoringService } from '../domain/monitoring/monitoring.service.js';
 import type { PlanService } from '../domain/plans/plan.service.js';
+import type { BillingAccountService } from '../domain/payments/billing-account.service.js';
+import type { GuestCheckoutService } from '../domain/payments/guest-checkout.service.js';
+import type { PaymentMethodService } from '../domain/payments/payment-method.service.js';
+import type { PaymentWebhookService } from '../domain/payments/payment-webhook.service.js';
+import type { PaymentService } from '../domain/payments/payment.service.js';
 import type { SessionService } from '../domain/sessions/session.service.js';
 import type { StationRegistry } from '../domain/stations/station-registry.service.js';
 import type { StationTelemetry } from '../domain/stations/station-telemetry.service.js';
@@ -55,6 +60,11 @@ export interface AppServices {
   invoices: InvoiceService;
   /** Tariffs, and the TariffLookup sessions are priced with. */
   tariffs: TariffService;
+  payments: PaymentService;
+  paymentMethods: PaymentMethodService;
+  billingAccounts: BillingAccountService;
+  guestCheckout: GuestCheckoutService;
+  paymentWebhooks: PaymentWebhookService;
 }
 
 export interface GraphQLContext {

@@ -9,6 +9,7 @@ import type { FirmwareErrorCode } from '../domain/firmware/firmware.errors.js';
 import type { InvoicesErrorCode } from '../domain/invoices/invoices.errors.js';
 import type { MonitoringErrorCode } from '../domain/monitoring/monitoring.errors.js';
 import type { PlansErrorCode } from '../domain/plans/plans.errors.js';
+import type { PaymentsErrorCode } from '../domain/payments/payments.errors.js';
 import type { SessionsErrorCode } from '../domain/sessions/sessions.errors.js';
 import type { StationErrorCode } from '../domain/stations/station.errors.js';
 import type { TariffsErrorCode } from '../domain/tariffs/tariffs.errors.js';
@@ -27,7 +28,8 @@ type KnownCode =
   | CdrsErrorCode
   | PlansErrorCode
   | InvoicesErrorCode
-  | TariffsErrorCode;
+  | TariffsErrorCode
+  | PaymentsErrorCode;
 
 /** The `extensions.code` a client sees for each domain error code. */
 function publicCode(code: KnownCode): string {
@@ -138,6 +140,18 @@ function publicCode(code: KnownCode): string {
       return 'NOT_FOUND';
     case 'TARIFF_FORBIDDEN':
       return 'FORBIDDEN';
+    // Payments: off here, or a start refused for payment (the reason is in the message).
+    case 'PAYMENTS_DISABLED':
+    case 'PAYMENT_REFUSED':
+      return code;
+    case 'PAYMENT_METHOD_NOT_FOUND':
+    case 'BILLING_ACCOUNT_NOT_FOUND':
+    case 'GUEST_CHECKOUT_NOT_FOUND':
+      return 'NOT_FOUND';
+    case 'INVALID_PAYMENT_INPUT':
+      return 'BAD_USER_INPUT';
+    case 'BILLING_ACCOUNT_MEMBER_TAKEN':
+      return 'CONFLICT';
     default: {
       const unhandled: never = code;
       return unhandled;

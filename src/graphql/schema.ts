@@ -23,6 +23,7 @@ import './types/cdrs.js';
 import './types/plans.js';
 import './types/invoices.js';
 import './types/tariff.js';
+import './types/payments.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
 

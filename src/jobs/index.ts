@@ -1,24 +1,36 @@
 import type { CdrService } from '../domain/cdrs/cdr.service.js';
+import type { InvoiceService } from '../domain/invoices/invoice.service.js';
 import type { JobName } from '../domain/jobs.js';
+import type { BillingAccountService } from '../domain/payments/billing-account.service.js';
+import type { GuestCheckoutService } from '../domain/payments/guest-checkout.service.js';
 import type { SessionSettlement } from '../domain/payments/payment.ports.js';
+import type { PaymentService } from '../domain/payments/payment.service.js';
 import type { PlanBenefitsSource } from '../domain/plans/plan-benefits.js';
 import type { PlanBillingService } from '../domain/plans/plan-billing.service.js';
 import type { Logger } from '../logger.js';
-import { priceSessionJob } from './price-session.js';
-import { settleCdrJob } from './settle-cdr.js';
+import { billingAccountPeriodJob, billingAccountPeriodSchedule } from './billing-account-period.js';
 import type { JobHandler, JobSchedule } from './job-queue.js';
+import { expireHoldsJob, expireHoldsSchedule } from './payments-expire-holds.js';
+import { guestStartJob } from './payments-guest-start.js';
 import { billPlanPeriod } from './plans-bill-period.js';
 import { rollPlanPeriods, rollPlanPeriodsSchedule } from './plans-roll-periods.js';
+import { priceSessionJob } from './price-session.js';
+import { settleCdrJob } from './settle-cdr.js';
 
 /** What job handlers may reach: the domain's services, never the ORM. */
 export interface JobServices {
   log: Logger;
   cdrs: CdrService;
-  /** Counts a plan's included energy; null until plans are wired. */
-  plans: PlanBenefitsSource | null;
-  /** Charges whoever pays for a CDR; null until payments are wired. */
-  settlement: SessionSettlement | null;
+  /** Counts a plan's included energy. */
+  plans: PlanBenefitsSource;
+  /** Charges whoever pays for a CDR (the payments area). */
+  settlement: SessionSettlement;
   planBilling: PlanBillingService;
+  /** Receipts, open invoices and credit notes of CDRs. */
+  invoices: Pick<InvoiceService, 'invoiceOfCdr' | 'issueForSession'>;
+  payments: PaymentService;
+  guestCheckout: GuestCheckoutService;
+  billingAccounts: BillingAccountService;
 }
 
 // The one list of job handlers and recurring schedules. A new job adds its file here.
@@ -32,9 +44,12 @@ export function jobHandlers(s: JobServices): JobHandler<JobName>[] {
     settleCdrJob(s),
     rollPlanPeriods(s),
     billPlanPeriod(s),
+    expireHoldsJob(s),
+    guestStartJob(s),
+    billingAccountPeriodJob(s),
   ] as JobHandler<JobName>[];
 }
 
 export function jobSchedules(): JobSchedule<JobName>[] {
-  return [rollPlanPeriodsSchedule] as JobSchedule<JobName>[];
+  return [rollPlanPeriodsSchedule, expireHoldsSchedule, billingAccountPeriodSchedule] as JobSchedule<JobName>[];
 }

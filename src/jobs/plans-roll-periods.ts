@@ -2,7 +2,7 @@ import type { JobHandler, JobSchedule } from './job-queue.js';
 import type { JobServices } from './index.js';
 
 /** Closes ended subscription periods; renewals send their own bill jobs. */
-export const rollPlanPeriods = (s: JobServices): JobHandler<'plans.roll-periods'> => ({
+export const rollPlanPeriods = (s: Pick<JobServices, 'planBilling' | 'log'>): JobHandler<'plans.roll-periods'> => ({
   name: 'plans.roll-periods',
   run: async () => {
     const { renewed, cancelled } = await s.planBilling.rollPeriods();

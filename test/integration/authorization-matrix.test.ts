@@ -68,6 +68,9 @@ const QUERIES: Record<string, Row> = {
   tariffs: { doc: `{ tariffs(first: 1) { edges { node { id } } } }`, allowed: STAFF },
   // Price transparency: anyone, logged in or not.
   priceAt: { doc: `{ priceAt(stationIdentity: "NOPE", connectorId: 1) { summary } }`, allowed: EVERYONE },
+  paymentMethods: { doc: `{ paymentMethods { id } }`, allowed: [D] },
+  billingAccounts: { doc: `{ billingAccounts { id } }`, allowed: STAFF },
+  guestCheckout: { doc: `query($id: ID!) { guestCheckout(holdId: $id, secret: "x") { status } }`, vars: { id: NO_ID }, allowed: EVERYONE },
 };
 
 // Arguments name things that do not exist (or are invalid): an allowed caller gets past the
@@ -148,6 +151,16 @@ const MUTATIONS: Record<string, Row> = {
   },
   assignTariff: { doc: `mutation($id: ID!) { assignTariff(input: { tariffId: $id }) { id } }`, vars: { id: NO_ID }, allowed: STAFF },
   unassignTariff: { doc: `mutation { unassignTariff(input: { stationIdentity: "NOPE" }) }`, allowed: STAFF },
+  addPaymentMethod: { doc: `mutation { addPaymentMethod { clientSecret } }`, allowed: [D] },
+  removePaymentMethod: { doc: `mutation { removePaymentMethod(id: "pm_nope") { id } }`, allowed: [D] },
+  setDefaultPaymentMethod: { doc: `mutation { setDefaultPaymentMethod(id: "pm_nope") { id } }`, allowed: [D] },
+  createBillingAccount: { doc: `mutation { createBillingAccount(input: { name: "" }) { id } }`, allowed: STAFF },
+  addBillingAccountMember: {
+    doc: `mutation($id: ID!) { addBillingAccountMember(billingAccountId: $id, userId: $id) { id } }`,
+    vars: { id: NO_ID },
+    allowed: STAFF,
+  },
+  startGuestCharging: { doc: `mutation { startGuestCharging(stationIdentity: "NOPE", connectorId: 1, email: "g@example.test") { holdId } }`, allowed: EVERYONE },
 };
 
 const SUBSCRIPTIONS: Record<string, Row> = {

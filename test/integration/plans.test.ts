@@ -5,8 +5,10 @@ import type { JobName, JobQueue, Jobs } from '../../src/domain/jobs.js';
 import type { OffSessionCharger } from '../../src/domain/payments/payment.ports.js';
 import { PlanBillingService } from '../../src/domain/plans/plan-billing.service.js';
 import { toMinorUnits } from '../../src/domain/pricing/money.js';
-import { jobHandlers } from '../../src/jobs/index.js';
+import type { JobHandler } from '../../src/jobs/job-queue.js';
 import { createLogger } from '../../src/logger.js';
+import { billPlanPeriod } from '../../src/jobs/plans-bill-period.js';
+import { rollPlanPeriods } from '../../src/jobs/plans-roll-periods.js';
 import { aDriver, anOperator, dataOf, startTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
 
 // Plans through the API a driver's app and an operator's back office use. The invoices and
@@ -113,14 +115,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
 /** The app's billing, with its clock at `now`, and the jobs it sends kept for the test to run. */
 function billingAt(now: Date) {
   const queue = new RecordingQueue();
-  // Only the plan jobs run here; the CDR jobs' services are the app's own.
-  const handlers = jobHandlers({
-    log: createLogger('silent'),
-    cdrs: app.services.cdrs,
-    plans: app.services.plans,
-    settlement: null,
-    planBilling: new PlanBillingService(app.database.orm, queue, issuer, charger, () => now),
-  });
+  const s = { log: createLogger('silent'), planBilling: new PlanBillingService(app.database.orm, queue, issuer, charger, () => now) };
+  const handlers: JobHandler<JobName>[] = [rollPlanPeriods(s), billPlanPeriod(s)] as JobHandler<JobName>[];
   const run = <K extends JobName>(name: K, data: Jobs[K]) => handlers.find((h) => h.name === name)!.run(data as never);
   return { queue, run };
 }

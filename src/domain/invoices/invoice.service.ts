@@ -105,6 +105,12 @@ export class InvoiceService implements InvoiceIssuer {
 
   // --- the port for the other billing areas -------------------------------------------------
 
+  /** The invoice (or credit note) already issued for this CDR, if any. */
+  async invoiceOfCdr(cdrId: string): Promise<IssuedInvoice | null> {
+    const existing = await this.bySourceKey(this.orm.em.fork(), `cdr:${cdrId}`);
+    return existing ? issued(existing) : null;
+  }
+
   async issueForSession(cdrId: string, billTo: BillTo): Promise<IssuedInvoice> {
     const sourceKey = `cdr:${cdrId}`;
     const existing = await this.bySourceKey(this.orm.em.fork(), sourceKey);

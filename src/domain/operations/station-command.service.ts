@@ -3,6 +3,8 @@ import { ALL } from '../accounts/viewer.js';
 import type { Caller } from '../caller.js';
 import { parseInput } from '../input.js';
 import type { Page, PageRequest } from '../pagination.js';
+import type { StartPaymentGate } from '../payments/payment.ports.js';
+import { paymentRefused } from '../payments/payments.errors.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { SessionsError } from '../sessions/sessions.errors.js';
 import type { StationRef, StationRepository } from '../stations/station.repository.js';
@@ -41,6 +43,8 @@ export class StationCommandService {
     private readonly sessions: SessionService,
     // Told when a station accepted a reset, so its next boot reads as asked for, not as a crash.
     private readonly reboots: { expectReboot(identity: string, reason: 'RESET'): Promise<void> } | null = null,
+    // A driver's card is held before the station is told to start.
+    private readonly payments: StartPaymentGate | null = null,
   ) {}
 
   /**
@@ -64,6 +68,8 @@ export class StationCommandService {
       }
       station = await this.stations.requireOperated(identity, ALL);
       idTag = await this.chargingTag(station.id, visibility.userId, null);
+      const payment = await this.payments?.holdForStart({ userId: visibility.userId, stationId: station.id, connectorId: data.connectorId ?? null });
+      if (payment?.kind === 'REFUSED') throw paymentRefused(payment.reason);
     } else {
       station = await this.stations.requireOperated(identity, visibility);
       idTag = await this.chargingTag(station.id, caller.actor.userId, data.idTag ?? null);

@@ -29,8 +29,11 @@ export type StartPaymentDecision =
  */
 export interface StartPaymentGate {
   holdForStart(input: { userId: string; stationId: string; connectorId: number | null }): Promise<StartPaymentDecision>;
-  /** A session started: the driver's pending hold at this station now belongs to it (no-op when none). */
-  attachToSession(input: { userId: string; stationId: string; connectorId: number; sessionId: string }): Promise<void>;
+  /**
+   * A session started: the driver's pending hold at this station now belongs to it (no-op when
+   * none). A guest has no user: their hold is found by the one-off idTag they were started with.
+   */
+  attachToSession(input: { userId: string | null; idTag?: string; stationId: string; connectorId: number; sessionId: string }): Promise<void>;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { EventPublisher } from '../events.js';
 import type { JobQueue } from '../jobs.js';
 import { isUuid } from '../ids.js';
 import type { ReservationBook } from '../operations/reservation-book.js';
+import type { StartPaymentGate } from '../payments/payment.ports.js';
 import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { StationRepository } from '../stations/station.repository.js';
 import type { StationTelemetry } from '../stations/station-telemetry.service.js';
@@ -44,6 +45,8 @@ export class SessionService {
     private readonly reservations: ReservationBook,
     private readonly costs: SessionCosting,
     private readonly jobs: JobQueue,
+    // Card holds before a start, and the session they pay for (none: nobody is asked to pay).
+    private readonly payments: StartPaymentGate | null = null,
   ) {}
 
   /**
@@ -55,7 +58,13 @@ export class SessionService {
     const authorization = await this.idTokens.authorize(idTag, { stationId });
     if (authorization.status !== 'ACCEPTED') return authorization;
     const screened = await this.reservations.screenAuthorize(stationId, { idTag, parentIdTag: authorization.parentIdTag });
-    return screened.verdict === 'RESERVED' ? reservedUntil(authorization, screened.until) : authorization;
+    if (screened.verdict === 'RESERVED') return reservedUntil(authorization, screened.until);
+    // A driver's card is held before the charger may start; a refused hold blocks the start.
+    if (this.payments && authorization.userId) {
+      const payment = await this.payments.holdForStart({ userId: authorization.userId, stationId, connectorId: null });
+      if (payment.kind === 'REFUSED') return { ...authorization, status: 'BLOCKED' };
+    }
+    return authorization;
   }
 
   /**
@@ -112,6 +121,9 @@ export class SessionService {
       return { transactionId: winner.transactionId, authorization };
     }
     if (reservationId !== null) await this.reservations.use(reservationId, transactionId);
+    if (authorization.status === 'ACCEPTED') {
+      await this.payments?.attachToSession({ userId: authorization.userId, idTag: start.idTag, stationId, connectorId: start.connectorId, sessionId: session.id });
+    }
     const view = await this.eventView(session, identity);
     this.events.publish('session.updated', { change: 'STARTED', session: { ...view, cost: await this.costs.started(view) } });
     return { transactionId, authorization };
