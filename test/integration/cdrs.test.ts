@@ -186,7 +186,7 @@ describe('a session priced into a charge detail record', () => {
     const metered = await sub.next((e) => e.chargingSessionUpdated.transactionId === started.transactionId && e.chargingSessionUpdated.energyWh === 5000);
     expect(metered.chargingSessionUpdated.cost).toEqual({ totalExclVat: '2.50', totalInclVat: '3.00', final: false });
     const queried = dataOf(
-      await app.gql(`{ chargingSessions(first: 1, filter: { active: true }) { edges { node { transactionId cost { totalInclVat final } } } } }`, {}),
+      await app.gql(`query($s: String) { chargingSessions(first: 1, filter: { active: true, stationIdentity: $s }) { edges { node { transactionId cost { totalInclVat final } } } } }`, { s: station.identity }),
     );
     expect(queried.chargingSessions.edges[0].node).toEqual({ transactionId: started.transactionId, cost: { totalInclVat: '3.00', final: false } });
     await sub.close();
