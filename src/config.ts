@@ -93,6 +93,8 @@ const envSchema = z.object({
   PAYMENT_HOLD_TTL: seconds.default(15 * 60),
   // May a driver with no payment method and no billing account start (billed later)? The operator's policy.
   PAYMENT_REQUIRED: bool.default('false'),
+  // May a driver with an unpaid invoice start another session? The operator's policy.
+  PAYMENT_BLOCK_UNPAID: bool.default('false'),
 }).superRefine((e, ctx) => {
   // Half a TLS configuration is a mistake, not a reason to serve plain HTTP.
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
@@ -191,6 +193,8 @@ export interface PaymentsConfig {
   holdTtlSeconds: number;
   /** Refuse a start without a payment method or a billing account. */
   required: boolean;
+  /** Refuse a start while the driver owes on an open invoice. */
+  blockUnpaid: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -259,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       currency: e.PAYMENT_CURRENCY,
       holdTtlSeconds: e.PAYMENT_HOLD_TTL,
       required: e.PAYMENT_REQUIRED,
+      blockUnpaid: e.PAYMENT_BLOCK_UNPAID,
     },
   };
 }

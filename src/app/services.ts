@@ -147,9 +147,10 @@ export async function createServices({ config, log, database, events, link, publ
     currency: config.payments.currency,
     holdTtlMs: config.payments.holdTtlSeconds * 1000,
     required: config.payments.required,
+    blockUnpaid: config.payments.blockUnpaid,
     publicUrl,
   };
-  const billing = { cdrs, invoices };
+  const billing = { cdrs, invoices, hasUnpaid: (userId: string) => invoiceService.hasUnpaid(userId) };
   const paymentMethods = new PaymentMethodService(orm, provider, paymentSettings, users, log);
   const billingAccounts = new BillingAccountService(orm, users, billing, log);
   const payments = new PaymentService(orm, provider, paymentSettings, paymentMethods, billingAccounts, billing, log);

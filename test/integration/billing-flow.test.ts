@@ -153,3 +153,32 @@ describe('a card session from hold to paid invoice', () => {
     await charger.charger.close();
   });
 });
+
+describe('an operator that lets no one charge on an unpaid invoice', () => {
+  beforeAll(async () => {
+    await app.stop();
+    app = await startTestApp({ ...standIn.env, PAYMENT_BLOCK_UNPAID: 'true' });
+    operator = await anOperator(app, (await anOrganisation(app)).id);
+  });
+
+  it('refuses the next start, before the charger is asked, until the invoice is settled', async () => {
+    const charger = await aPricedStation();
+    const driver = await aDriverWithCard();
+    standIn.declineNext('capture', 'insufficient_funds');
+    await chargeAt(charger, driver, '2026-11-12');
+    await until(async () => {
+      const list = dataOf(await app.gqlAs(driver.accessToken, INVOICES)).invoices.edges.map((e: any) => e.node);
+      return list.find((i: any) => i.status === 'OPEN' && i.paymentFailureReason);
+    }, 'the open invoice');
+    const sent = charger.received.length;
+    const again = await app.gqlAs(driver.accessToken, `mutation($s: String!) { startCharging(stationIdentity: $s, connectorId: 1) { command { status } } }`, {
+      s: charger.identity,
+    });
+    expect(again.errors?.[0]?.extensions?.code).toBe('PAYMENT_REFUSED');
+    expect(again.errors?.[0]?.message).toMatch(/unpaid/);
+    expect(charger.received.length).toBe(sent);
+    // And at the charger: Authorize for that driver's token is refused.
+    expect((await charger.charger.call('Authorize', { idTag: driver.tag })).idTagInfo.status).toBe('Blocked');
+    await charger.charger.close();
+  });
+});

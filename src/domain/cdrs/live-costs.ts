@@ -20,6 +20,21 @@ const KEPT = new Set([ENERGY, 'Power.Active.Import', 'Current.Import']);
 /** Kept points of one measurand at most this close together: a long session stays a few hundred points. */
 const POINT_SPACING_MS = 60_000;
 
+/** What a session's start tells the running cost. */
+export interface SessionStart {
+  sessionId: string;
+  stationId: string;
+  organisationId: string | null;
+  connectorId: number;
+  userId: string | null;
+  tariffVersionId: string | null;
+  startedAt: Date;
+  /** The register energy is counted from. */
+  meterStartWh: number;
+  energyWh: number;
+  lastSampleAt: Date | null;
+}
+
 interface Running {
   stationId: string;
   connectorId: number;
@@ -79,24 +94,24 @@ export class LiveCosts {
     this.byStation.clear();
   }
 
-  async begin(sessionId: string): Promise<SessionCost | null> {
-    const facts = await this.facts.load(sessionId, { samples: false });
-    if (!facts || facts.status !== 'ACTIVE') return null;
-    const station = await this.stations.billingFacts(facts.stationId);
-    if (!station) return null;
+  /** A session that just started here: priced from what the start knew, without reading it back. */
+  async begin(session: SessionStart): Promise<SessionCost | null> {
+    // Cached with the station's id and owner: no query on the start path once the station spoke.
+    const timeZone = await this.stations.timeZoneById(session.stationId);
+    if (timeZone === null) return null;
     const [version, benefits] = await Promise.all([
-      facts.tariffVersionId ? this.tariffs.version(facts.tariffVersionId) : null,
-      facts.userId && this.plans ? this.plans.benefitsFor(facts.userId, facts.startedAt, station.organisationId) : null,
+      session.tariffVersionId ? this.tariffs.version(session.tariffVersionId) : null,
+      session.userId && this.plans ? this.plans.benefitsFor(session.userId, session.startedAt, session.organisationId) : null,
     ]);
     const r: Running = {
-      stationId: facts.stationId,
-      connectorId: facts.connectorId,
+      stationId: session.stationId,
+      connectorId: session.connectorId,
       tariff: version?.definition ?? freeTariff(this.options.defaultCurrency),
-      timeZone: station.timeZone,
-      startedAt: facts.startedAt,
-      meterStartWh: facts.meterStartWh,
-      energyWh: facts.energyWh,
-      lastAt: facts.lastSampleAt ?? facts.startedAt,
+      timeZone,
+      startedAt: session.startedAt,
+      meterStartWh: session.meterStartWh,
+      energyWh: session.energyWh,
+      lastAt: session.lastSampleAt ?? session.startedAt,
       points: [],
       statuses: [],
       benefits,
@@ -104,9 +119,9 @@ export class LiveCosts {
       pricedAt: 0,
       dirty: false,
     };
-    this.running.set(sessionId, r);
+    this.running.set(session.sessionId, r);
     const ids = this.byStation.get(r.stationId) ?? new Set<string>();
-    this.byStation.set(r.stationId, ids.add(sessionId));
+    this.byStation.set(r.stationId, ids.add(session.sessionId));
     return this.price(r);
   }
 
@@ -167,11 +182,13 @@ export class LiveCosts {
     this.loading.add(sessionId);
     void (async () => {
       try {
-        await this.begin(sessionId);
+        const facts = await this.facts.load(sessionId);
+        if (!facts || facts.status !== 'ACTIVE') return;
+        const station = await this.stations.billingFacts(facts.stationId);
+        await this.begin({ ...facts, organisationId: station?.organisationId ?? null });
         const r = this.running.get(sessionId);
         if (!r) return;
-        const facts = await this.facts.load(sessionId);
-        if (facts) for (const p of facts.samples) if (KEPT.has(p.measurand)) addPointOf(r.points, p);
+        for (const p of facts.samples) if (KEPT.has(p.measurand)) addPointOf(r.points, p);
         r.statuses = await this.stations.statusTimeline(r.stationId, r.connectorId, r.startedAt, new Date());
         this.price(r);
       } catch (err) {

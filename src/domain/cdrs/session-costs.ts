@@ -22,9 +22,20 @@ export class SessionCosts implements SessionCosting {
     return ref ? { tariffId: ref.tariffId, versionId: ref.versionId } : null;
   }
 
-  async started(session: SessionView): Promise<SessionCost | null> {
+  async started(session: SessionView, meterBaselineWh: number): Promise<SessionCost | null> {
     try {
-      return await this.live.begin(session.id);
+      return await this.live.begin({
+        sessionId: session.id,
+        stationId: session.stationId,
+        organisationId: session.organisationId,
+        connectorId: session.connectorId,
+        userId: session.userId,
+        tariffVersionId: session.tariffVersionId,
+        startedAt: new Date(session.startedAt),
+        meterStartWh: meterBaselineWh,
+        energyWh: session.energyWh,
+        lastSampleAt: session.lastSampleAt ? new Date(session.lastSampleAt) : null,
+      });
     } catch (err) {
       this.log.warn('could not begin a running cost', { sessionId: session.id, err: String(err) });
       return null;

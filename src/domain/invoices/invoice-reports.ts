@@ -73,3 +73,12 @@ export async function unpaidInvoiceIds(
   );
   return rows.map((r) => r.id);
 }
+
+/** Whether a driver owes anything on an invoice issued to them (an operator's start policy asks). */
+export async function hasUnpaidInvoice(em: EntityManager, userId: string): Promise<boolean> {
+  const rows: unknown[] = await em.execute(
+    `select 1 from invoice i where i.user_id = ? and i.kind = 'INVOICE' and i.status = 'OPEN' and ${BALANCE} > 0 limit 1`,
+    [userId],
+  );
+  return rows.length > 0;
+}

@@ -16,7 +16,7 @@ import { Dec, formatMoney, isCurrency, toMinorUnits } from '../pricing/money.js'
 import { InvoiceSchema, INVOICE_KINDS, INVOICE_STATUSES, type Invoice } from './invoice.entity.js';
 import { checkedLines, linesFromCdr, negatedLines, totalsOf } from './invoice-lines.js';
 import type { BillTo, InvoiceIssuer, InvoiceLineInput, IssuedInvoice, PaymentRecord } from './invoice.ports.js';
-import { revenueOf, unpaidInvoiceIds, type RevenueRow } from './invoice-reports.js';
+import { revenueOf, unpaidInvoiceIds, type RevenueRow, hasUnpaidInvoice } from './invoice-reports.js';
 import { creditNoteSums, insertInvoice, toViews, visibleWhere, type NewInvoice } from './invoice-store.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
 import type { InvoiceView } from './invoice.views.js';
@@ -104,6 +104,11 @@ export class InvoiceService implements InvoiceIssuer {
   }
 
   // --- the port for the other billing areas -------------------------------------------------
+
+  /** Whether the driver has an open invoice with something still owed. */
+  async hasUnpaid(userId: string): Promise<boolean> {
+    return isUuid(userId) && hasUnpaidInvoice(this.orm.em.fork(), userId);
+  }
 
   /** The invoice (or credit note) already issued for this CDR, if any. */
   async invoiceOfCdr(cdrId: string): Promise<IssuedInvoice | null> {

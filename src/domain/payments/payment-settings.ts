@@ -9,6 +9,8 @@ export interface PaymentSettings {
   holdTtlMs: number;
   /** Refuse a start with no payment method and no billing account (else: allowed, the CDR is billed later). */
   required: boolean;
+  /** Refuse a start while the driver owes on an open invoice (the operator's policy; default off). */
+  blockUnpaid?: boolean;
   /** Base URL of this server, for the receipt link. */
   publicUrl: () => string;
 }

@@ -23,17 +23,24 @@ export class PaymentService implements StartPaymentGate, SessionSettlement {
     private readonly settings: PaymentSettings,
     private readonly methods: PaymentMethodService,
     private readonly accounts: BillingAccountService,
-    private readonly billing: { cdrs: CdrSource | null; invoices: InvoiceIssuer | null },
+    private readonly billing: {
+      cdrs: CdrSource | null;
+      invoices: InvoiceIssuer | null;
+      /** Whether a driver owes on an open invoice (for the PAYMENT_BLOCK_UNPAID policy). */
+      hasUnpaid?: (userId: string) => Promise<boolean>;
+    },
     private readonly log: Logger,
   ) {}
 
   async holdForStart(input: { userId: string; stationId: string; connectorId: number | null }): Promise<StartPaymentDecision> {
-    if (await this.accounts.accountOf(input.userId)) return { kind: 'NOT_NEEDED', method: 'INVOICE' };
-    if (!this.provider) {
-      return this.settings.required
-        ? { kind: 'REFUSED', reason: 'card payment is not available here and this operator requires payment' }
-        : { kind: 'NOT_NEEDED', method: 'NONE' };
+    // The operator's policy: a driver with an unpaid invoice pays it before charging again.
+    if (this.settings.blockUnpaid && (await this.billing.hasUnpaid?.(input.userId))) {
+      return { kind: 'REFUSED', reason: 'an invoice of yours is unpaid: settle it to charge again' };
     }
+    // Card payment off and not required: nothing to ask (and no query on the start path).
+    if (!this.provider && !this.settings.required) return { kind: 'NOT_NEEDED', method: 'NONE' };
+    if (await this.accounts.accountOf(input.userId)) return { kind: 'NOT_NEEDED', method: 'INVOICE' };
+    if (!this.provider) return { kind: 'REFUSED', reason: 'card payment is not available here and this operator requires payment' };
     const em = this.orm.em.fork();
     const now = new Date();
     const pending = await this.pendingHold(em, input, now);
@@ -94,7 +101,8 @@ export class PaymentService implements StartPaymentGate, SessionSettlement {
   }
 
   async attachToSession(input: { userId: string | null; idTag?: string; stationId: string; connectorId: number; sessionId: string }): Promise<void> {
-    if (!input.userId && !input.idTag) return;
+    // Holds exist only with a provider; without one a start costs no query here.
+    if (!this.provider || (!input.userId && !input.idTag)) return;
     try {
       const em = this.orm.em.fork();
       const owner = input.userId ? { user: input.userId } : { guestIdTag: input.idTag };

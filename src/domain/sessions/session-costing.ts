@@ -10,8 +10,8 @@ import type { SampledValue, SessionView } from './session.types.js';
 export interface SessionCosting {
   /** The tariff version in force for a session starting now on this connector; null: none applies. */
   tariffFor(stationId: string, connectorId: number, userId: string | null, at: Date): Promise<{ tariffId: string; versionId: string } | null>;
-  /** A session was stored as started: begin its running cost. */
-  started(session: SessionView): Promise<SessionCost | null>;
+  /** A session was stored as started: begin its running cost (energy counted from meterBaselineWh). */
+  started(session: SessionView, meterBaselineWh: number): Promise<SessionCost | null>;
   /** Samples of a running session were stored: its cost now, when known on this node. */
   metered(row: SessionEnergyRow, samples: readonly SampledValue[]): SessionCost | null;
   /** A session was stored as stopped: its final cost, from the CDR made now (null if that failed; a job retries). */

@@ -125,7 +125,7 @@ export class SessionService {
       await this.payments?.attachToSession({ userId: authorization.userId, idTag: start.idTag, stationId, connectorId: start.connectorId, sessionId: session.id });
     }
     const view = await this.eventView(session, identity);
-    this.events.publish('session.updated', { change: 'STARTED', session: { ...view, cost: await this.costs.started(view) } });
+    this.events.publish('session.updated', { change: 'STARTED', session: { ...view, cost: await this.costs.started(view, Number(session.baselineWh)) } });
     return { transactionId, authorization };
   }
 

@@ -37,6 +37,8 @@ export interface OperatedStation extends StationRef {
 // How long a cached owner is trusted; identities and ids never change, owners might.
 const REF_TTL_MS = 30_000;
 
+type CachedRef = StationRef & { timeZone: string; at: number };
+
 const OPERATED_FIELDS = ['id', 'identity', 'organisation', 'ocppProtocol', 'timeZone'] as const;
 
 /**
@@ -46,8 +48,8 @@ const OPERATED_FIELDS = ['id', 'identity', 'organisation', 'ocppProtocol', 'time
  */
 export class StationRepository {
   private readonly idByIdentity = new Map<string, string>();
-  private readonly refByIdentity = new Map<string, StationRef & { at: number }>();
-  private readonly refByStationId = new Map<string, StationRef & { at: number }>();
+  private readonly refByIdentity = new Map<string, CachedRef>();
+  private readonly refByStationId = new Map<string, CachedRef>();
 
   constructor(private readonly orm: MikroORM) {}
 
@@ -195,24 +197,39 @@ export class StationRepository {
   async refOf(identity: string): Promise<StationRef | null> {
     const cached = this.refByIdentity.get(identity);
     if (cached && Date.now() - cached.at < REF_TTL_MS) return { id: cached.id, organisationId: cached.organisationId };
-    const row = await this.fork().findOne(StationSchema, { identity }, { fields: ['id', 'organisation'] });
+    const row = await this.fork().findOne(StationSchema, { identity }, { fields: ['id', 'organisation', 'timeZone'] });
     if (!row) return null;
-    const ref = { id: row.id, organisationId: refId(row.organisation) };
     this.idByIdentity.set(identity, row.id);
-    this.refByIdentity.set(identity, { ...ref, at: Date.now() });
-    return ref;
+    return this.cacheRef(identity, row);
   }
 
   /** Id and owner by the station's id (the tariff a session starts under); cached as refOf. */
   async refById(stationId: string): Promise<StationRef | null> {
+    const cached = await this.cachedById(stationId);
+    return cached ? { id: cached.id, organisationId: cached.organisationId } : null;
+  }
+
+  /** The station's time zone for a hot path (a running cost), cached as refOf. */
+  async timeZoneById(stationId: string): Promise<string | null> {
+    return (await this.cachedById(stationId))?.timeZone ?? null;
+  }
+
+  private async cachedById(stationId: string): Promise<CachedRef | null> {
     const cached = this.refByStationId.get(stationId);
-    if (cached && Date.now() - cached.at < REF_TTL_MS) return { id: cached.id, organisationId: cached.organisationId };
+    if (cached && Date.now() - cached.at < REF_TTL_MS) return cached;
     if (!isUuid(stationId)) return null;
-    const row = await this.fork().findOne(StationSchema, { id: stationId }, { fields: ['id', 'organisation'] });
+    const row = await this.fork().findOne(StationSchema, { id: stationId }, { fields: ['id', 'identity', 'organisation', 'timeZone'] });
     if (!row) return null;
-    const ref = { id: row.id, organisationId: refId(row.organisation) };
-    this.refByStationId.set(stationId, { ...ref, at: Date.now() });
-    return ref;
+    this.cacheRef(row.identity, row);
+    return this.refByStationId.get(stationId)!;
+  }
+
+  // One read fills both caches: the identity's (OCPP messages) and the id's (tariffs, costs).
+  private cacheRef(identity: string, row: Pick<Station, 'id' | 'organisation' | 'timeZone'>): StationRef {
+    const entry: CachedRef = { id: row.id, organisationId: refId(row.organisation), timeZone: row.timeZone, at: Date.now() };
+    this.refByIdentity.set(identity, entry);
+    this.refByStationId.set(row.id, entry);
+    return { id: entry.id, organisationId: entry.organisationId };
   }
 
   /** What the charger handshake needs; null for an unknown identity. */
