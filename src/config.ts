@@ -67,7 +67,7 @@ const envSchema = z.object({
     .refine((c) => isCurrency(c), 'an ISO 4217 currency code, e.g. EUR')
     .default('EUR'),
   // Seconds between re-pricing a long session's running cost (short ones re-price on every sample).
-  LIVE_COST_INTERVAL: z.coerce.number().min(0).max(3600).default(5),
+  LIVE_COST_INTERVAL: z.coerce.number().min(0).max(3600).default(30),
   FIRMWARE_MAX_BYTES: z.coerce.number().int().positive().max(2 ** 31 - 1).default(512 * 1024 * 1024),
   // Who we are in OCPI (the sender of exported Tariff objects): not secrets, so defaults are fine.
   OCPI_COUNTRY_CODE: z
