@@ -154,6 +154,25 @@ describe('a card session from hold to paid invoice', () => {
   });
 });
 
+describe('a charger that starts from its own authorization cache', () => {
+  it('holds the card at StartTransaction, and answers Blocked when the hold is declined', async () => {
+    const charger = await aPricedStation();
+    const driver = await aDriverWithCard();
+    const ok = await charger.charger.call('StartTransaction', startTransaction(driver.tag, { meterStart: 0 }));
+    expect(ok.idTagInfo.status).toBe('Accepted');
+    expect([...standIn.intents.values()].filter((i) => i.customer === driver.customerId)).toEqual([
+      expect.objectContaining({ amount: 5000, capture_method: 'manual', status: 'requires_capture' }),
+    ]);
+    await charger.charger.call('StopTransaction', stopTransaction(ok.transactionId, 0));
+
+    const declined = await aDriverWithCard();
+    standIn.declineNext('hold', 'card_declined');
+    const refused = await charger.charger.call('StartTransaction', startTransaction(declined.tag, { meterStart: 0, connectorId: 2 }));
+    expect(refused.idTagInfo.status).toBe('Blocked');
+    await charger.charger.close();
+  });
+});
+
 describe('an operator that lets no one charge on an unpaid invoice', () => {
   beforeAll(async () => {
     await app.stop();

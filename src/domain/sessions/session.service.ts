@@ -80,7 +80,11 @@ export class SessionService {
       return { transactionId: existing.transactionId, authorization };
     }
 
-    const { authorization, reservationId } = await this.authorizeStart(stationId, start);
+    const started = await this.authorizeStart(stationId, start);
+    const { reservationId } = started;
+    // A charger that started from its own authorization cache skipped Authorize: the card is
+    // held now (the hold Authorize or a remote start placed is reused); a refused hold blocks it.
+    const authorization = await this.holdAtStart(stationId, start.connectorId, started.authorization);
     // A start reading of 0 while this meter was known to be higher is likely a charger that
     // started offline without a reading: count from the known register until a reading proves otherwise.
     const known = await this.stations.lastRegisterWh(stationId, start.connectorId);
@@ -320,6 +324,12 @@ export class SessionService {
     if (screened.verdict === 'USES') return { authorization, reservationId: screened.reservationId };
     if (screened.verdict === 'RESERVED') return { authorization: reservedUntil(authorization, screened.until), reservationId: null };
     return { authorization, reservationId: null };
+  }
+
+  private async holdAtStart(stationId: string, connectorId: number, authorization: AuthorizationResult): Promise<AuthorizationResult> {
+    if (!this.payments || authorization.status !== 'ACCEPTED' || !authorization.userId) return authorization;
+    const payment = await this.payments.holdForStart({ userId: authorization.userId, stationId, connectorId });
+    return payment.kind === 'REFUSED' ? { ...authorization, status: 'BLOCKED' } : authorization;
   }
 
   private async findRetry(em: EntityManager, stationId: string, start: TransactionStart) {
