@@ -43,6 +43,33 @@ export function actorOf(viewer: Viewer): Actor {
     : { label: `api key ${viewer.label}`, userId: null, apiKeyId: viewer.apiKeyId };
 }
 
+/**
+ * The same rule as a condition on rows: an organisation's where `rows.organisation` names it, a
+ * driver's where `rows.driver` names them (no driver sees rows that name none), all for admins,
+ * none for anyone else. Names are ORM property paths: 'organisation', 'station.organisation'.
+ */
+export function visibleRowsWhere(visibility: Visibility, rows: { organisation: string; driver?: string }): Record<string, unknown> {
+  switch (visibility.kind) {
+    case 'all':
+      return {};
+    case 'organisation':
+      return atPath(rows.organisation, visibility.organisationId);
+    case 'driver':
+      return rows.driver ? atPath(rows.driver, visibility.userId) : NO_ROWS;
+    case 'none':
+      return NO_ROWS;
+  }
+}
+
+const NO_ROWS = { id: { $in: [] } };
+
+// 'station.organisation' = x  ->  { station: { organisation: x } }
+function atPath(path: string, value: string): Record<string, unknown> {
+  let where: unknown = value;
+  for (const key of path.split('.').reverse()) where = { [key]: where };
+  return where as Record<string, unknown>;
+}
+
 /** Whether a row owned by `organisationId` (a station's, a token issuer's) is visible. */
 export function seesOrganisation(visibility: Visibility, organisationId: string | null | undefined): boolean {
   if (visibility.kind === 'all') return true;

@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { Visibility } from '../accounts/viewer.js';
+import { visibleRowsWhere, type Visibility } from '../accounts/viewer.js';
 import type { Caller } from '../caller.js';
 import { isUuid } from '../ids.js';
 import type { JobQueue } from '../jobs.js';
@@ -262,16 +262,7 @@ export class CdrService implements CdrSource {
 }
 
 function visibleCdrsWhere(visibility: Visibility): Record<string, unknown> {
-  switch (visibility.kind) {
-    case 'all':
-      return {};
-    case 'organisation':
-      return { organisationId: visibility.organisationId };
-    case 'driver':
-      return { userId: visibility.userId };
-    case 'none':
-      return { id: { $in: [] } };
-  }
+  return visibleRowsWhere(visibility, { organisation: 'organisationId', driver: 'userId' });
 }
 
 function money(priced: PricedSession) {

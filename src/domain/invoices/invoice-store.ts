@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Visibility } from '../accounts/viewer.js';
+import { visibleRowsWhere, type Visibility } from '../accounts/viewer.js';
 import { InvoiceCounterSchema, InvoiceLineSchema, InvoiceSchema, type Invoice, type InvoiceKind, type InvoiceStatus } from './invoice.entity.js';
 import { formatInvoiceNumber, INVOICE_SERIES, numberingYear } from './invoice-number.js';
 import type { InvoiceTotals } from './invoice-lines.js';
@@ -89,16 +89,7 @@ export async function insertInvoice(tx: EntityManager, data: NewInvoice): Promis
 
 /** The rows a caller may see: drivers the invoices addressed to them, operators their own, admins all. */
 export function visibleWhere(visibility: Visibility): Record<string, unknown> {
-  switch (visibility.kind) {
-    case 'all':
-      return {};
-    case 'organisation':
-      return { organisation: visibility.organisationId };
-    case 'driver':
-      return { user: visibility.userId };
-    case 'none':
-      return { id: null };
-  }
+  return visibleRowsWhere(visibility, { organisation: 'organisation', driver: 'user' });
 }
 
 /** Views of these invoices, with their lines and what credit notes took off, in one read each. */

@@ -5,6 +5,7 @@ import { refId } from '../../db/ref.js';
 import type { Logger } from '../../logger.js';
 import { SYSTEM_CALLER, type Caller } from '../caller.js';
 import type { CdrSource, CdrView } from '../cdrs/cdr.types.js';
+import { visibleRowsWhere } from '../accounts/viewer.js';
 import { isUuid } from '../ids.js';
 import { parseInput } from '../input.js';
 import type { BillTo, InvoiceIssuer, InvoiceLineInput } from '../invoices/invoice.ports.js';
@@ -142,10 +143,7 @@ export class BillingAccountService {
 }
 
 function visibleWhere(caller: Caller): Record<string, unknown> {
-  const v = caller.visibility;
-  if (v.kind === 'all') return {};
-  if (v.kind === 'organisation') return { organisation: v.organisationId };
-  return { id: null };
+  return visibleRowsWhere(caller.visibility, { organisation: 'organisation' });
 }
 
 function groupByOperator(records: readonly CdrView[]): Map<string, CdrView[]> {

@@ -1,4 +1,4 @@
-import type { Visibility } from '../accounts/viewer.js';
+import { visibleRowsWhere, type Visibility } from '../accounts/viewer.js';
 import type { Caller } from '../caller.js';
 import { isUuid } from '../ids.js';
 import { invalidPlan, PlansError } from './plans.errors.js';
@@ -7,28 +7,11 @@ import { invalidPlan, PlansError } from './plans.errors.js';
 // subscriptions to them, drivers their own subscriptions, admins all. Anything else is not found.
 
 export function visiblePlansWhere(visibility: Visibility): Record<string, unknown> {
-  switch (visibility.kind) {
-    case 'all':
-      return {};
-    case 'organisation':
-      return { organisation: visibility.organisationId };
-    case 'driver':
-    case 'none':
-      return { id: null };
-  }
+  return visibleRowsWhere(visibility, { organisation: 'organisation' });
 }
 
 export function visibleSubscriptionsWhere(visibility: Visibility): Record<string, unknown> {
-  switch (visibility.kind) {
-    case 'all':
-      return {};
-    case 'organisation':
-      return { plan: { organisation: visibility.organisationId } };
-    case 'driver':
-      return { user: visibility.userId };
-    case 'none':
-      return { id: null };
-  }
+  return visibleRowsWhere(visibility, { organisation: 'plan.organisation', driver: 'user' });
 }
 
 /** The organisation a plan is created for: an operator's own, an admin's choice (required). */

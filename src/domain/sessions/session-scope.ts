@@ -1,4 +1,4 @@
-import { seesOrganisation, type Visibility } from '../accounts/viewer.js';
+import { seesOrganisation, visibleRowsWhere, type Visibility } from '../accounts/viewer.js';
 
 /** A session, or an event of one, as far as who may see it goes. */
 export interface SessionOwnership {
@@ -16,14 +16,5 @@ export function seesSession(visibility: Visibility, session: SessionOwnership): 
 
 /** The same rule as a condition on charging_session rows. */
 export function visibleSessionsWhere(visibility: Visibility): Record<string, unknown> {
-  switch (visibility.kind) {
-    case 'all':
-      return {};
-    case 'organisation':
-      return { station: { organisation: visibility.organisationId } };
-    case 'driver':
-      return { user: visibility.userId };
-    case 'none':
-      return { id: { $in: [] } };
-  }
+  return visibleRowsWhere(visibility, { organisation: 'station.organisation', driver: 'user' });
 }

@@ -1,4 +1,4 @@
-import type { Visibility } from '../accounts/viewer.js';
+import { visibleRowsWhere, type Visibility } from '../accounts/viewer.js';
 import type { Caller } from '../caller.js';
 import { invalidTariff, TariffsError } from './tariffs.errors.js';
 
@@ -7,15 +7,7 @@ import { invalidTariff, TariffsError } from './tariffs.errors.js';
 
 /** The rule as a condition on tariff rows. */
 export function visibleTariffsWhere(visibility: Visibility): Record<string, unknown> {
-  switch (visibility.kind) {
-    case 'all':
-      return {};
-    case 'organisation':
-      return { organisation: visibility.organisationId };
-    case 'driver':
-    case 'none':
-      return { id: { $in: [] } };
-  }
+  return visibleRowsWhere(visibility, { organisation: 'organisation' });
 }
 
 export function seesTariff(visibility: Visibility, organisationId: string | null): boolean {

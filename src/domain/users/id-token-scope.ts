@@ -1,5 +1,5 @@
 import { refId } from '../../db/ref.js';
-import type { Visibility } from '../accounts/viewer.js';
+import { visibleRowsWhere, type Visibility } from '../accounts/viewer.js';
 import type { Caller } from '../caller.js';
 import { isUuid } from '../ids.js';
 import type { IdToken } from './id-token.entity.js';
@@ -11,16 +11,7 @@ import { UsersError } from './users.errors.js';
 
 /** The rule as a condition on id_token rows. */
 export function visibleTokensWhere(visibility: Visibility): Record<string, unknown> {
-  switch (visibility.kind) {
-    case 'all':
-      return {};
-    case 'organisation':
-      return { organisation: visibility.organisationId };
-    case 'driver':
-      return { user: visibility.userId };
-    case 'none':
-      return { id: null };
-  }
+  return visibleRowsWhere(visibility, { organisation: 'organisation', driver: 'user' });
 }
 
 /** The same rule for a token already loaded. */
