@@ -1,4 +1,5 @@
-import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { visibleRowsWhere, type Visibility } from '../accounts/viewer.js';
 import type { Caller } from '../caller.js';
@@ -8,8 +9,8 @@ import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from 
 import type { PlanBenefitsSource } from '../plans/plan-benefits.js';
 import { Dec, formatMoney } from '../pricing/money.js';
 import type { PricedSession, SessionCost } from '../pricing/pricing.types.js';
-import type { SessionFactsReader } from '../sessions/session-facts.js';
-import type { StationRepository } from '../stations/station.repository.js';
+import type { SessionFacts, SessionFactsReader } from '../sessions/session-facts.js';
+import type { StationBillingFacts, StationRepository } from '../stations/station.repository.js';
 import type { TariffLookup } from '../tariffs/tariff-lookup.js';
 import { toOcpiCdr, type CdrParty } from './cdr-ocpi.js';
 import { CdrSchema, type Cdr } from './cdr.entity.js';
@@ -57,24 +58,10 @@ export class CdrService implements CdrSource {
     if (!facts || facts.status !== 'COMPLETED' || !facts.stoppedAt) return null;
     const station = await this.stations.billingFacts(facts.stationId);
     if (!station) return null;
-    const version = facts.tariffVersionId ? await this.tariffs.version(facts.tariffVersionId) : null;
-    const benefits = facts.userId && this.plans ? await this.plans.benefitsFor(facts.userId, facts.startedAt, station.organisationId) : null;
-    const statuses = await this.stations.statusTimeline(facts.stationId, facts.connectorId, facts.startedAt, facts.stoppedAt);
-    const priced = priceOf({
-      tariff: version?.definition ?? freeTariff(this.options.defaultCurrency),
-      timeZone: station.timeZone,
-      startedAt: facts.startedAt,
-      endedAt: facts.stoppedAt,
-      meterStartWh: facts.meterStartWh,
-      // The session's own meter rules decided its energy (resets, bogus starts): the CDR agrees with them.
-      meterStopWh: facts.meterStartWh + facts.energyWh,
-      samples: facts.samples,
-      statuses,
-      benefits,
-    });
+    const { priced, version, benefits } = await this.priceFacts(facts, station, facts.stoppedAt);
     const snapshot = version ? this.tariffs.ocpi(version) : null;
     const em = this.orm.em.fork();
-    const id = crypto.randomUUID();
+    const id = randomUUID();
     const cdr = em.create(CdrSchema, {
       id,
       kind: 'SESSION',
@@ -126,11 +113,7 @@ export class CdrService implements CdrSource {
       stoppedAt: facts.stoppedAt,
     });
     try {
-      await em.transactional(async (tem) => {
-        tem.persist(cdr);
-        await tem.flush();
-        await this.jobs.send('billing.settle-cdr', { cdrId: id }, { within: tem });
-      });
+      await this.saveForSettlement(em, cdr);
     } catch (err) {
       // The stop and its job raced: the first record stands.
       if (err instanceof UniqueConstraintViolationException) return this.sessionRecord(sessionId);
@@ -150,7 +133,7 @@ export class CdrService implements CdrSource {
     const text = reason.trim();
     if (!text || text.length > 500) throw new CdrsError('INVALID_CDR_INPUT', 'give a reason of 1 to 500 characters', { field: 'reason' });
     const em = this.orm.em.fork();
-    const id = crypto.randomUUID();
+    const id = randomUUID();
     const neg = (v: string) => new Dec(v).neg().toFixed();
     const credit = em.create(CdrSchema, {
       ...original,
@@ -167,11 +150,7 @@ export class CdrService implements CdrSource {
       createdAt: new Date(),
     });
     try {
-      await em.transactional(async (tem) => {
-        tem.persist(credit);
-        await tem.flush();
-        await this.jobs.send('billing.settle-cdr', { cdrId: id }, { within: tem });
-      });
+      await this.saveForSettlement(em, credit);
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) {
         throw new CdrsError('CDR_ALREADY_CREDITED', 'this record was credited already');
@@ -212,22 +191,8 @@ export class CdrService implements CdrSource {
     if (!facts) return null;
     const station = await this.stations.billingFacts(facts.stationId);
     if (!station) return null;
-    const version = facts.tariffVersionId ? await this.tariffs.version(facts.tariffVersionId) : null;
     const endedAt = facts.stoppedAt ?? now;
-    const benefits = facts.userId && this.plans ? await this.plans.benefitsFor(facts.userId, facts.startedAt, station.organisationId) : null;
-    const statuses = await this.stations.statusTimeline(facts.stationId, facts.connectorId, facts.startedAt, endedAt);
-    const priced = priceOf({
-      tariff: version?.definition ?? freeTariff(this.options.defaultCurrency),
-      timeZone: station.timeZone,
-      startedAt: facts.startedAt,
-      endedAt,
-      meterStartWh: facts.meterStartWh,
-      meterStopWh: facts.meterStartWh + facts.energyWh,
-      samples: facts.samples,
-      statuses,
-      benefits,
-    });
-    return costOf(priced, false, endedAt);
+    return costOf((await this.priceFacts(facts, station, endedAt)).priced, false, endedAt);
   }
 
   async list(caller: Caller, page: PageRequest, filter: CdrFilter): Promise<Page<CdrView>> {
@@ -248,6 +213,36 @@ export class CdrService implements CdrSource {
       .fork()
       .find(CdrSchema, { $and: where }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: page.first + 1 });
     return toPage(rows, page.first, toCdrView, (r) => encodeCursor([r.createdAt.toISOString(), r.id]));
+  }
+
+  // The final record and the estimate price alike: the pinned version (none: free), the
+  // driver's plan with the station's operator, the connector's statuses, the stored samples.
+  private async priceFacts(facts: SessionFacts, station: StationBillingFacts, endedAt: Date) {
+    const version = facts.tariffVersionId ? await this.tariffs.version(facts.tariffVersionId) : null;
+    const benefits = facts.userId && this.plans ? await this.plans.benefitsFor(facts.userId, facts.startedAt, station.organisationId) : null;
+    const statuses = await this.stations.statusTimeline(facts.stationId, facts.connectorId, facts.startedAt, endedAt);
+    const priced = priceOf({
+      tariff: version?.definition ?? freeTariff(this.options.defaultCurrency),
+      timeZone: station.timeZone,
+      startedAt: facts.startedAt,
+      endedAt,
+      meterStartWh: facts.meterStartWh,
+      // The session's own meter rules decided its energy (resets, bogus starts): the price agrees with them.
+      meterStopWh: facts.meterStartWh + facts.energyWh,
+      samples: facts.samples,
+      statuses,
+      benefits,
+    });
+    return { priced, version, benefits };
+  }
+
+  // A record and the job that bills it commit together: billing runs exactly when the record exists.
+  private async saveForSettlement(em: EntityManager, cdr: Cdr): Promise<void> {
+    await em.transactional(async (tem) => {
+      tem.persist(cdr);
+      await tem.flush();
+      await this.jobs.send('billing.settle-cdr', { cdrId: cdr.id }, { within: tem });
+    });
   }
 
   private async sessionRecord(sessionId: string): Promise<CdrView | null> {

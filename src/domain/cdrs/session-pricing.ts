@@ -1,6 +1,6 @@
 import type { ActiveBenefits } from '../plans/plan-benefits.js';
 import { priceSession } from '../pricing/price-session.js';
-import type { MeterPoint, PricedSession, SessionCost, StatusChange } from '../pricing/pricing.types.js';
+import type { PricedSession, PricingInput, SessionCost } from '../pricing/pricing.types.js';
 import type { TariffDefinition } from '../tariffs/tariff.model.js';
 
 // How a session's facts become the engine's input: one place, used for the final CDR and for the
@@ -11,19 +11,8 @@ export function freeTariff(currency: string): TariffDefinition {
   return { currency, elements: [{ price_components: [{ type: 'ENERGY', price: '0', step_size: 1 }] }] };
 }
 
-export interface SessionToPrice {
-  tariff: TariffDefinition;
-  timeZone: string;
-  startedAt: Date;
-  /** The stop, or the instant a running estimate prices up to. */
-  endedAt: Date;
-  meterStartWh: number;
-  /** The register at stop as the session's meter rules counted it; null while running. */
-  meterStopWh: number | null;
-  samples: readonly MeterPoint[];
-  statuses: readonly StatusChange[];
-  benefits: ActiveBenefits | null;
-}
+/** The engine's input, with the plan's benefits as the plans area gives them. */
+export type SessionToPrice = Omit<PricingInput, 'benefits'> & { benefits: ActiveBenefits | null };
 
 export function priceOf(s: SessionToPrice): PricedSession {
   return priceSession({
