@@ -1,3 +1,5 @@
+import { createContextCache } from '@pothos/core';
+import DataLoader from 'dataloader';
 import type { CdrView } from '../../domain/cdrs/cdr.types.js';
 import { CDR_KINDS } from '../../domain/cdrs/cdr.types.js';
 import { finalCostOf } from '../../domain/cdrs/session-costs.js';
@@ -92,18 +94,21 @@ export const CdrRef = builder.objectRef<CdrView>('Cdr').implement({
   }),
 });
 
-// One read for every session of a response that asks for its record.
-const cdrOfSession = (t: any) =>
-  t.loadable({
-    type: CdrRef,
-    nullable: true,
-    loaderOptions: { cache: false },
-    load: async (ids: string[], ctx: GraphQLContext) => {
-      const found = await ctx.services.cdrs.ofSessions(ids);
-      return ids.map((id) => found.get(id) ?? null);
-    },
-    resolve: (s: SessionView) => s.id,
-  });
+// A session's record, read once per response for every session that asks (its cost, its OCPI
+// object, the record itself): batched, not memoized, as a subscription keeps one context for
+// all its events and each event must show the record as it is then.
+const cdrOfSession = createContextCache(
+  (ctx: GraphQLContext) =>
+    new DataLoader<string, CdrView | null>(
+      async (ids) => {
+        const found = await ctx.services.cdrs.ofSessions(ids);
+        return ids.map((id) => found.get(id) ?? null);
+      },
+      { cache: false },
+    ),
+);
+
+const recordOf = (s: SessionView, ctx: GraphQLContext) => (s.status === 'COMPLETED' ? cdrOfSession(ctx).load(s.id) : null);
 
 builder.objectFields(ChargingSessionRef, (t) => ({
   cost: t.field({
@@ -112,19 +117,22 @@ builder.objectFields(ChargingSessionRef, (t) => ({
     description: 'The final cost once stopped (from its CDR); the running cost while charging. Null until known.',
     resolve: async (s, _args, ctx) => {
       if (s.cost !== undefined && (s.cost?.final || s.status === 'ACTIVE')) return s.cost;
-      if (s.status === 'COMPLETED') {
-        const cdr = (await ctx.services.cdrs.ofSessions([s.id])).get(s.id);
-        if (cdr) return finalCostOf(cdr);
-      }
+      const cdr = await recordOf(s, ctx);
+      if (cdr) return finalCostOf(cdr);
       return ctx.services.liveCosts.current(s.id) ?? ctx.services.cdrs.estimate(s.id);
     },
   }),
-  chargeDetailRecord: cdrOfSession(t),
+  chargeDetailRecord: t.field({
+    type: CdrRef,
+    nullable: true,
+    description: 'The CDR of the finished session; null while it runs.',
+    resolve: (s, _args, ctx) => recordOf(s, ctx),
+  }),
   cdr: t.field({
     type: 'JSON',
     nullable: true,
     description: 'The OCPI 2.2.1 CDR object of the finished session; null while it runs.',
-    resolve: async (s, _args, ctx) => (s.status === 'COMPLETED' ? ((await ctx.services.cdrs.ofSessions([s.id])).get(s.id)?.ocpi ?? null) : null),
+    resolve: async (s, _args, ctx) => (await recordOf(s, ctx))?.ocpi ?? null,
   }),
 }));
 
