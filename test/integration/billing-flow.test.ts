@@ -1,6 +1,7 @@
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anAnsweringCharger } from '../helpers/answering-charger.js';
+import { eventually } from '../helpers/eventually.js';
 import { energySample, meterValues, startTransaction, statusNotification, stopTransaction } from '../helpers/ocpp16-messages.js';
 import { aDriver, anOperator, anOrganisation, aStation, dataOf, startTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
 import { startStripeStandIn, type StripeStandIn } from '../stand-ins/stripe/stripe-stand-in.js';
@@ -30,16 +31,6 @@ afterAll(async () => {
   await app?.stop();
   await standIn?.stop();
 });
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function aPricedStation() {
   const org = (operator as TestUser & { organisationId: string }).organisationId;
@@ -104,10 +95,10 @@ describe('a card session from hold to paid invoice', () => {
 
     const [intent] = [...standIn.intents.values()].filter((i) => i.customer === driver.customerId);
     expect(intent).toMatchObject({ amount: 5000, capture_method: 'manual' });
-    const invoice = await until(async () => {
+    const invoice = await eventually('the paid invoice', async () => {
       const list = dataOf(await app.gqlAs(driver.accessToken, INVOICES)).invoices.edges.map((e: any) => e.node);
       return list.find((i: any) => i.status === 'PAID');
-    }, 'the paid invoice');
+    });
     expect(invoice).toMatchObject({ kind: 'INVOICE', currency: 'EUR', totalExclVat: '7.50', totalVat: '1.50', totalInclVat: '9.00' });
     expect(invoice.number).toMatch(/^INV-\d{4}-\d{6}$/);
     expect(invoice.taxBreakdown).toEqual([{ rate: '20', exclVat: '7.50', vat: '1.50' }]);
@@ -142,10 +133,10 @@ describe('a card session from hold to paid invoice', () => {
     const driver = await aDriverWithCard();
     standIn.declineNext('capture', 'insufficient_funds');
     await chargeAt(charger, driver, '2026-11-11');
-    const invoice = await until(async () => {
+    const invoice = await eventually('the failed payment', async () => {
       const list = dataOf(await app.gqlAs(driver.accessToken, INVOICES)).invoices.edges.map((e: any) => e.node);
       return list.find((i: any) => i.paymentFailureReason);
-    }, 'the failed payment');
+    });
     expect(invoice).toMatchObject({ status: 'OPEN', totalInclVat: '9.00' });
     // The operator sees it among the unpaid.
     const unpaid = dataOf(await app.gqlAs(operator.accessToken, `{ unpaidInvoices(first: 20) { edges { node { id } } } }`)).unpaidInvoices;
@@ -185,10 +176,10 @@ describe('an operator that lets no one charge on an unpaid invoice', () => {
     const driver = await aDriverWithCard();
     standIn.declineNext('capture', 'insufficient_funds');
     await chargeAt(charger, driver, '2026-11-12');
-    await until(async () => {
+    await eventually('the open invoice', async () => {
       const list = dataOf(await app.gqlAs(driver.accessToken, INVOICES)).invoices.edges.map((e: any) => e.node);
       return list.find((i: any) => i.status === 'OPEN' && i.paymentFailureReason);
-    }, 'the open invoice');
+    });
     const sent = charger.received.length;
     const again = await app.gqlAs(driver.accessToken, `mutation($s: String!) { startCharging(stationIdentity: $s, connectorId: 1) { command { status } } }`, {
       s: charger.identity,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentHoldSchema } from '../../src/domain/payments/payment.entity.js';
+import { eventually } from '../helpers/eventually.js';
 import { anAnsweringCharger } from '../helpers/answering-charger.js';
 import { startTransaction } from '../helpers/ocpp16-messages.js';
 import { aDriver, aStation, dataOf, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -25,15 +26,6 @@ const GUEST = `mutation($s: String!, $e: String!) {
 }`;
 const POLL = `query($h: ID!, $s: String!) { guestCheckout(holdId: $h, secret: $s) { status failureReason } }`;
 
-async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('guest checkout', () => {
   it('holds, starts the station once the webhook says the hold is authorised, and attaches the hold to the session', async () => {
     const station = await aStation(app);
@@ -56,7 +48,7 @@ describe('guest checkout', () => {
     const eventId = 'evt_guest_authorised_1';
     const delivered = await standIn.sendWebhook(app.url, 'payment_intent.amount_capturable_updated', intent, { eventId });
     expect(delivered.status).toBe(200);
-    await until(() => charger.received, (r) => r.length > 0);
+    await eventually('the station started', () => charger.received.length > 0);
     expect(charger.received).toEqual([{ action: 'RemoteStartTransaction', payload: { connectorId: 1, idTag: expect.stringMatching(/^G[A-Z0-9]{19}$/) } }]);
     const idTag = charger.received[0]!.payload.idTag as string;
 

@@ -9,6 +9,7 @@ import type { JobHandler } from '../../src/jobs/job-queue.js';
 import { createLogger } from '../../src/logger.js';
 import { billPlanPeriod } from '../../src/jobs/plans-bill-period.js';
 import { rollPlanPeriods } from '../../src/jobs/plans-roll-periods.js';
+import { eventually } from '../helpers/eventually.js';
 import { aDriver, anOperator, dataOf, startTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
 
 // Plans through the API a driver's app and an operator's back office use. The invoices and
@@ -102,16 +103,6 @@ async function mine(driver: TestUser): Promise<any[]> {
   return dataOf(await app.gqlAs(driver.accessToken, `{ mySubscriptions { ${SUBSCRIPTION} } }`)).mySubscriptions;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** The app's billing, with its clock at `now`, and the jobs it sends kept for the test to run. */
 function billingAt(now: Date) {
   const queue = new RecordingQueue();
@@ -169,7 +160,7 @@ describe('plans', () => {
     const sub = dataOf(await subscribe(driver, plan.id)).subscribe;
     expect(sub).toMatchObject({ status: 'ACTIVE', cancelAtPeriodEnd: false, allowance: { includedWh: 50_000, usedWh: 0, remainingWh: 50_000 } });
     const sourceKey = `plan:${sub.id}:${sub.currentPeriodStart.slice(0, 10)}`;
-    const invoice = await until('the fee paid', () => (issuer.bySource.get(sourceKey)?.paid ? issuer.bySource.get(sourceKey) : null));
+    const invoice = await eventually('the fee paid', () => (issuer.bySource.get(sourceKey)?.paid ? issuer.bySource.get(sourceKey) : null));
     expect(invoice).toMatchObject({ organisationId: operatorA.organisationId, billTo: { kind: 'USER', userId: driver.id }, currency: 'EUR' });
     expect(invoice.lines).toEqual([
       expect.objectContaining({ description: expect.stringMatching(/^Plan Billed, \d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}$/), vatRate: '19', exclVat: '9.99', vat: '1.90', inclVat: '11.89' }),
@@ -177,7 +168,7 @@ describe('plans', () => {
     expect(charger.calls.filter((c) => c.userId === driver.id)).toEqual([
       expect.objectContaining({ amountMinor: 1189, currency: 'EUR', idempotencyKey: sourceKey }),
     ]);
-    await until('the period marked paid', async () => (await mine(driver))[0].currentPeriodFeeStatus === 'PAID');
+    await eventually('the period marked paid', async () => (await mine(driver))[0].currentPeriodFeeStatus === 'PAID');
     expect((await mine(driver))[0]).toMatchObject({ id: sub.id, currentPeriodInvoiceId: invoice.id });
 
     const second = await aPlan(operatorA);
@@ -228,7 +219,7 @@ describe('plans', () => {
     // Still in force until the period ends.
     expect(await app.services.plans.benefitsFor(leaving.id, new Date())).not.toBeNull();
 
-    await until('both first fees paid', () => [gone, kept].every((s) => issuer.forSubscription(s.id)[0]?.paid));
+    await eventually('both first fees paid', () => [gone, kept].every((s) => issuer.forSubscription(s.id)[0]?.paid));
 
     const end = new Date(gone.currentPeriodEnd);
     const afterEnd = new Date(end.getTime() + 60_000);
@@ -259,8 +250,8 @@ describe('plans', () => {
     charger.declining.add(driver.id);
     const sub = dataOf(await subscribe(driver, plan.id)).subscribe;
     const sourceKey = `plan:${sub.id}:${sub.currentPeriodStart.slice(0, 10)}`;
-    await until('the failure recorded', () => (issuer.bySource.get(sourceKey)?.failures.length ?? 0) > 0);
-    await until('the subscription past due', async () => (await mine(driver))[0].status === 'PAST_DUE');
+    await eventually('the failure recorded', () => (issuer.bySource.get(sourceKey)?.failures.length ?? 0) > 0);
+    await eventually('the subscription past due', async () => (await mine(driver))[0].status === 'PAST_DUE');
     expect((await mine(driver))[0]).toMatchObject({ currentPeriodFeeStatus: 'FAILED' });
     expect(issuer.bySource.get(sourceKey)).toMatchObject({ paid: null, failures: ['card declined'] });
     expect(await app.services.plans.benefitsFor(driver.id, new Date())).toBeNull();
@@ -282,7 +273,7 @@ describe('plans', () => {
     const driver = await aDriver(app);
     charger.declining.add(driver.id);
     const sub = dataOf(await subscribe(driver, plan.id)).subscribe;
-    await until('the subscription past due', async () => (await mine(driver))[0].status === 'PAST_DUE');
+    await eventually('the subscription past due', async () => (await mine(driver))[0].status === 'PAST_DUE');
     const { run } = billingAt(new Date(new Date(sub.currentPeriodEnd).getTime() + 1000));
     await run('plans.roll-periods', {});
     // Ended, and no next period was opened (nor billed).
