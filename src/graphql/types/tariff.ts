@@ -200,17 +200,22 @@ const TariffElementInput = builder.inputType('TariffElementInput', {
 
 const CURRENCY_HELP = 'ISO 4217, e.g. EUR';
 
+// What a tariff's definition is made of, the same in a new tariff and in a new version of one.
+const definitionFields = (t: PothosSchemaTypes.InputFieldBuilder<typeof builder.$inferSchemaTypes, 'InputObject'>) => ({
+  currency: t.string({ required: true, description: CURRENCY_HELP }),
+  type: t.field({ type: TariffTypeEnum }),
+  altText: t.field({ type: [DisplayTextInput] }),
+  altUrl: t.string(),
+  minPrice: t.field({ type: TariffPriceInput }),
+  maxPrice: t.field({ type: TariffPriceInput }),
+  elements: t.field({ type: [TariffElementInput], required: true }),
+});
+
 const CreateTariffInput = builder.inputType('CreateTariffInput', {
   fields: (t) => ({
     organisationId: t.id({ description: "Admins: the operator it is for (none: a platform tariff). Operators: their own." }),
     name: t.string({ required: true }),
-    currency: t.string({ required: true, description: CURRENCY_HELP }),
-    type: t.field({ type: TariffTypeEnum }),
-    altText: t.field({ type: [DisplayTextInput] }),
-    altUrl: t.string(),
-    minPrice: t.field({ type: TariffPriceInput }),
-    maxPrice: t.field({ type: TariffPriceInput }),
-    elements: t.field({ type: [TariffElementInput], required: true }),
+    ...definitionFields(t),
   }),
 });
 
@@ -219,13 +224,7 @@ const UpdateTariffInput = builder.inputType('UpdateTariffInput', {
   fields: (t) => ({
     id: t.id({ required: true }),
     name: t.string({ description: 'Unchanged when left out.' }),
-    currency: t.string({ required: true, description: CURRENCY_HELP }),
-    type: t.field({ type: TariffTypeEnum }),
-    altText: t.field({ type: [DisplayTextInput] }),
-    altUrl: t.string(),
-    minPrice: t.field({ type: TariffPriceInput }),
-    maxPrice: t.field({ type: TariffPriceInput }),
-    elements: t.field({ type: [TariffElementInput], required: true }),
+    ...definitionFields(t),
   }),
 });
 
