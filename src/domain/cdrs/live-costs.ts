@@ -184,7 +184,7 @@ export class LiveCosts {
       try {
         const facts = await this.facts.load(sessionId);
         if (!facts || facts.status !== 'ACTIVE') return;
-        const station = await this.stations.billingFacts(facts.stationId);
+        const station = await this.stations.refById(facts.stationId);
         await this.begin({ ...facts, organisationId: station?.organisationId ?? null });
         const r = this.running.get(sessionId);
         if (!r) return;

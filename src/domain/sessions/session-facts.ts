@@ -1,9 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { refId, requiredRefId } from '../../db/ref.js';
 import type { MeterPoint } from '../pricing/pricing.types.js';
-import { ChargingSessionSchema } from './charging-session.entity.js';
+import { ChargingSessionSchema, type SessionStatus } from './charging-session.entity.js';
 import { MeterSampleSchema } from './meter-sample.entity.js';
-import type { SessionStatus } from './charging-session.entity.js';
 
 /** What pricing a session needs from its rows: who, where, when, the registers and every sample. */
 export interface SessionFacts {
@@ -38,17 +37,15 @@ const PRICED_MEASURANDS = ['Energy.Active.Import.Register', 'Power.Active.Import
 export class SessionFactsReader {
   constructor(private readonly orm: MikroORM) {}
 
-  async load(sessionId: string, options: { samples: boolean } = { samples: true }): Promise<SessionFacts | null> {
+  async load(sessionId: string): Promise<SessionFacts | null> {
     const em = this.orm.em.fork();
     const s = await em.findOne(ChargingSessionSchema, { id: sessionId });
     if (!s) return null;
-    const rows = options.samples
-      ? await em.find(
-          MeterSampleSchema,
-          { session: sessionId, measurand: { $in: PRICED_MEASURANDS } },
-          { fields: ['sampledAt', 'measurand', 'unit', 'phase', 'context', 'value'], orderBy: [{ sampledAt: 'asc' }, { id: 'asc' }] },
-        )
-      : [];
+    const rows = await em.find(
+      MeterSampleSchema,
+      { session: sessionId, measurand: { $in: PRICED_MEASURANDS } },
+      { fields: ['sampledAt', 'measurand', 'unit', 'phase', 'context', 'value'], orderBy: [{ sampledAt: 'asc' }, { id: 'asc' }] },
+    );
     return {
       sessionId: s.id,
       transactionId: s.transactionId,

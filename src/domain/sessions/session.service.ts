@@ -59,12 +59,8 @@ export class SessionService {
     if (authorization.status !== 'ACCEPTED') return authorization;
     const screened = await this.reservations.screenAuthorize(stationId, { idTag, parentIdTag: authorization.parentIdTag });
     if (screened.verdict === 'RESERVED') return reservedUntil(authorization, screened.until);
-    // A driver's card is held before the charger may start; a refused hold blocks the start.
-    if (this.payments && authorization.userId) {
-      const payment = await this.payments.holdForStart({ userId: authorization.userId, stationId, connectorId: null });
-      if (payment.kind === 'REFUSED') return { ...authorization, status: 'BLOCKED' };
-    }
-    return authorization;
+    // A driver's card is held before the charger may start (1.6 Authorize names no connector).
+    return this.withPaymentHold(stationId, null, authorization);
   }
 
   /**
@@ -84,7 +80,7 @@ export class SessionService {
     const { reservationId } = started;
     // A charger that started from its own authorization cache skipped Authorize: the card is
     // held now (the hold Authorize or a remote start placed is reused); a refused hold blocks it.
-    const authorization = await this.holdAtStart(stationId, start.connectorId, started.authorization);
+    const authorization = await this.withPaymentHold(stationId, start.connectorId, started.authorization);
     // A start reading of 0 while this meter was known to be higher is likely a charger that
     // started offline without a reading: count from the known register until a reading proves otherwise.
     const known = await this.stations.lastRegisterWh(stationId, start.connectorId);
@@ -326,7 +322,8 @@ export class SessionService {
     return { authorization, reservationId: null };
   }
 
-  private async holdAtStart(stationId: string, connectorId: number, authorization: AuthorizationResult): Promise<AuthorizationResult> {
+  // An accepted driver's card is held (a pending hold reused); a refused hold blocks the start.
+  private async withPaymentHold(stationId: string, connectorId: number | null, authorization: AuthorizationResult): Promise<AuthorizationResult> {
     if (!this.payments || authorization.status !== 'ACCEPTED' || !authorization.userId) return authorization;
     const payment = await this.payments.holdForStart({ userId: authorization.userId, stationId, connectorId });
     return payment.kind === 'REFUSED' ? { ...authorization, status: 'BLOCKED' } : authorization;
