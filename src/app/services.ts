@@ -239,7 +239,7 @@ export async function createServices({ config, log, database, events, link, publ
     heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds,
   };
 
-  for (const handler of jobHandlers({ log, cdrs, plans, planBilling, invoices: invoiceService, settlement: payments, payments, guestCheckout, billingAccounts })) {
+  for (const handler of jobHandlers({ log, cdrs, plans, planBilling, invoices: invoiceService, payments, guestCheckout, billingAccounts })) {
     jobs.handle(handler);
   }
 

@@ -3,7 +3,6 @@ import type { InvoiceService } from '../domain/invoices/invoice.service.js';
 import type { JobName } from '../domain/jobs.js';
 import type { BillingAccountService } from '../domain/payments/billing-account.service.js';
 import type { GuestCheckoutService } from '../domain/payments/guest-checkout.service.js';
-import type { SessionSettlement } from '../domain/payments/payment.ports.js';
 import type { PaymentService } from '../domain/payments/payment.service.js';
 import type { PlanBenefitsSource } from '../domain/plans/plan-benefits.js';
 import type { PlanBillingService } from '../domain/plans/plan-billing.service.js';
@@ -23,11 +22,10 @@ export interface JobServices {
   cdrs: CdrService;
   /** Counts a plan's included energy. */
   plans: PlanBenefitsSource;
-  /** Charges whoever pays for a CDR (the payments area). */
-  settlement: SessionSettlement;
   planBilling: PlanBillingService;
   /** Receipts, open invoices and credit notes of CDRs. */
   invoices: Pick<InvoiceService, 'invoiceOfCdr' | 'issueForSession'>;
+  /** Holds and their expiry; charges whoever pays for a CDR (its SessionSettlement). */
   payments: PaymentService;
   guestCheckout: GuestCheckoutService;
   billingAccounts: BillingAccountService;

@@ -10,7 +10,7 @@ import type { JobServices } from './index.js';
  * operator's own card) keeps its CDR and nothing more. Every step is idempotent per CDR, so a
  * retried job repeats nothing.
  */
-export function settleCdrJob(s: Pick<JobServices, 'cdrs' | 'plans' | 'settlement' | 'invoices' | 'billingAccounts'>): JobHandler<'billing.settle-cdr'> {
+export function settleCdrJob(s: Pick<JobServices, 'cdrs' | 'plans' | 'payments' | 'invoices' | 'billingAccounts'>): JobHandler<'billing.settle-cdr'> {
   return {
     name: 'billing.settle-cdr',
     run: async ({ cdrId }) => {
@@ -29,7 +29,7 @@ export function settleCdrJob(s: Pick<JobServices, 'cdrs' | 'plans' | 'settlement
           .reduce((wh, l) => wh + new Dec(l.quantity).abs().times(1000).round().toNumber(), 0);
         await s.plans.recordUsage({ subscriptionId: cdr.subscriptionId, cdrId, coveredWh, at: cdr.stoppedAt });
       }
-      await s.settlement.settle(cdrId);
+      await s.payments.settle(cdrId);
       if (!cdr.userId || !cdr.organisationId || (await s.invoices.invoiceOfCdr(cdr.id))) return;
       if (await s.billingAccounts.accountOf(cdr.userId)) return;
       await s.invoices.issueForSession(cdr.id, { kind: 'USER', userId: cdr.userId });
