@@ -30,6 +30,10 @@ const envSchema = z.object({
   OCPP_HEARTBEAT_INTERVAL: seconds.default(300),
   OCPP_PING_INTERVAL: seconds.default(30),
   OCPP_CALL_TIMEOUT: seconds.default(30),
+  // Handshake admission (src/ocpp/handshake-gate.ts): running at once, waiting, longest wait.
+  OCPP_HANDSHAKE_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
+  OCPP_HANDSHAKE_QUEUE: z.coerce.number().int().min(0).max(100_000).default(2000),
+  OCPP_HANDSHAKE_MAX_WAIT: seconds.default(5),
   // Sessions one id token may have at once (a token may override it); 0: no limit.
   AUTH_MAX_CONCURRENT_SESSIONS: z.coerce.number().int().min(0).max(1000).default(1),
   // Replaced by AUTH_MAX_CONCURRENT_SESSIONS; kept only to say so instead of silently ignoring it.
@@ -149,6 +153,7 @@ export interface Config {
     heartbeatIntervalSeconds: number;
     pingIntervalMs: number;
     callTimeoutMs: number;
+    handshakes: { concurrency: number; maxQueued: number; maxWaitMs: number };
   };
   /** Sessions one id token may have at once unless the token says otherwise; 0: no limit. */
   authorization: { maxConcurrentSessions: number };
@@ -226,6 +231,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heartbeatIntervalSeconds: e.OCPP_HEARTBEAT_INTERVAL,
       pingIntervalMs: e.OCPP_PING_INTERVAL * 1000,
       callTimeoutMs: e.OCPP_CALL_TIMEOUT * 1000,
+      handshakes: {
+        concurrency: e.OCPP_HANDSHAKE_CONCURRENCY,
+        maxQueued: e.OCPP_HANDSHAKE_QUEUE,
+        maxWaitMs: e.OCPP_HANDSHAKE_MAX_WAIT * 1000,
+      },
     },
     authorization: { maxConcurrentSessions: e.AUTH_MAX_CONCURRENT_SESSIONS },
     auth: {

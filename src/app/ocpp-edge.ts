@@ -21,6 +21,7 @@ export async function createOcppEdge(config: Config, log: Logger, services: Serv
     remoteAddress: (req) => requestOrigin(req, config.trustProxy).remoteAddress,
     pingIntervalMs: config.ocpp.pingIntervalMs,
     callTimeoutMs: config.ocpp.callTimeoutMs,
+    handshakes: config.ocpp.handshakes,
     logger: log,
   });
   try {

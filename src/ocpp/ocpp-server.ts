@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createLogger } from '../logger.js';
 import { StationOfflineError } from './ocpp-error.js';
+import { HandshakeGate, type HandshakeGateOptions } from './handshake-gate.js';
 import { precompileSchemas } from './schema-validator.js';
 import { StationConnection, type TransportLogger } from './station-connection.js';
 import { OCPP_PROTOCOLS, type OcppGateway, type OcppProtocol, type StationContext } from './types.js';
@@ -24,6 +25,8 @@ export interface OcppServerOptions {
   /** The charger's address for StationContext, e.g. from a trusted proxy. Default: the socket's. */
   remoteAddress?: (req: IncomingMessage) => string | undefined;
   logger?: TransportLogger;
+  /** Handshakes admitted at once, queued, and how long one may wait (see HandshakeGate). */
+  handshakes?: HandshakeGateOptions;
 }
 
 export interface OcppServer {
@@ -68,6 +71,7 @@ export function createOcppServer(options: OcppServerOptions): OcppServer {
   const stations = new Map<string, StationEntry>();
   const settling = new Set<Promise<void>>();
   let closing = false;
+  const gate = new HandshakeGate(options.handshakes ?? { concurrency: 64, maxQueued: 2000, maxWaitMs: 5000 });
 
   for (const protocol of accepted) precompileSchemas(protocol);
 
@@ -91,6 +95,7 @@ export function createOcppServer(options: OcppServerOptions): OcppServer {
     // gateway must not become an uncaught 'error'.
     const onSocketError = () => socket.destroy();
     socket.on('error', onSocketError);
+    let release: (() => void) | undefined;
     try {
       if (closing) return refuse(socket, 503, 'Server is shutting down');
       const identity = parseIdentity(rawIdentity);
@@ -99,23 +104,39 @@ export function createOcppServer(options: OcppServerOptions): OcppServer {
       const protocol = pickProtocol(offered, accepted);
       if (!protocol) return refuse(socket, 400, `No supported subprotocol offered; we speak ${accepted.join(', ')}`);
 
+      // Admission first: a storm is answered with quick refusals the chargers retry, not hangs.
+      const admission = await gate.enter(() => !socket.destroyed);
+      if (!admission.admitted) {
+        return refuse(socket, 503, 'Server busy, retry later', { 'Retry-After': String(retryAfterSeconds()) });
+      }
+      release = admission.release;
       const verdict = await gateway.verifyHandshake(identity, protocol, req);
-      if (socket.destroyed) return;
+      if (socket.destroyed) return release();
       if (!verdict.accept) {
         log.info('OCPP handshake refused', { identity, status: verdict.status, reason: verdict.reason });
+        release();
         return refuse(socket, verdict.status, verdict.reason, verdict.headers);
       }
-      if (closing) return refuse(socket, 503, 'Server is shutting down');
+      if (closing) {
+        release();
+        return refuse(socket, 503, 'Server is shutting down');
+      }
 
       socket.off('error', onSocketError);
-      wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, { identity, protocol, remoteAddress: remoteAddressOf(req) }));
+      const held = release;
+      release = undefined;
+      // ws drops a socket that closed meanwhile without calling back: the slot must not leak.
+      socket.once('close', held);
+      // The slot is held until onConnected has run: that write is part of the handshake's cost.
+      wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, { identity, protocol, remoteAddress: remoteAddressOf(req) }, held));
     } catch (error) {
+      release?.();
       log.error('OCPP handshake failed', { url: req.url, error });
       refuse(socket, 500, 'Handshake failed');
     }
   }
 
-  function onOpen(ws: WebSocket, station: StationContext): void {
+  function onOpen(ws: WebSocket, station: StationContext, release: () => void): void {
     const { identity } = station;
     const connection = new StationConnection({ ws, station, gateway, pingIntervalMs, callTimeoutMs, logger: log });
     const previous = stations.get(identity);
@@ -146,6 +167,7 @@ export function createOcppServer(options: OcppServerOptions): OcppServer {
     log.info('OCPP connected', { identity, protocol: station.protocol });
 
     void connected.then((ran) => {
+      release();
       if (ran) connection.start();
     });
   }
@@ -183,6 +205,11 @@ export function createOcppServer(options: OcppServerOptions): OcppServer {
     connectedCount: () => stations.size,
     close,
   };
+}
+
+// Spread the retries of a refused fleet over a few seconds instead of one synchronized wave.
+function retryAfterSeconds(): number {
+  return 1 + Math.floor(Math.random() * 5);
 }
 
 function parseIdentity(raw: string): string | undefined {
