@@ -33,9 +33,12 @@ function createStubGateway() {
   const events: string[] = [];
   const handshakes: Array<{ identity: string; protocol: OcppProtocol }> = [];
   const handlers = new Map<string, Handler>();
+  // A test may hold every handshake here (a slow database, say).
+  const hold: { until: Promise<void> | null } = { until: null };
   const gateway: OcppGateway = {
     async verifyHandshake(identity, protocol, request: IncomingMessage): Promise<HandshakeVerdict> {
       handshakes.push({ identity, protocol });
+      if (hold.until) await hold.until;
       if (identity.startsWith('unknown')) return { accept: false, status: 404, reason: 'Unknown station' };
       if (identity === 'challenged') {
         return {
@@ -63,7 +66,7 @@ function createStubGateway() {
       events.push(`disconnected:${station.identity}:${reason}`);
     },
   };
-  return { gateway, events, handshakes, handlers };
+  return { gateway, events, handshakes, handlers, hold };
 }
 
 function createCollectingLogger() {
@@ -73,7 +76,12 @@ function createCollectingLogger() {
 }
 
 async function startServer(
-  options: { protocols?: OcppProtocol[]; pingIntervalMs?: number; remoteAddress?: (req: IncomingMessage) => string } = {},
+  options: {
+    protocols?: OcppProtocol[];
+    pingIntervalMs?: number;
+    remoteAddress?: (req: IncomingMessage) => string;
+    handshakes?: { concurrency: number; maxQueued: number; maxWaitMs: number };
+  } = {},
 ) {
   const stub = createStubGateway();
   const logs = createCollectingLogger();
@@ -84,6 +92,7 @@ async function startServer(
     logger: logs.logger,
     protocols: options.protocols,
     remoteAddress: options.remoteAddress,
+    handshakes: options.handshakes,
   });
   const http: Server = createServer((_req, res) => res.writeHead(404).end());
   // The app owns 'upgrade' and routes only OCPP paths to the transport.
@@ -492,6 +501,43 @@ describe('OCPP transport over real WebSockets', () => {
 });
 
 describe('OCPP server with other settings', () => {
+  it('answers handshakes beyond its queue with a quick 503 and Retry-After, and admits them on retry', async () => {
+    const server = await startServer({ handshakes: { concurrency: 2, maxQueued: 1, maxWaitMs: 60_000 } });
+    const held = deferred();
+    server.hold.until = held.promise;
+    const ids = ['cp-s1', 'cp-s2', 'cp-s3', 'cp-s4', 'cp-s5'];
+    let refusals = 0;
+    const attempts = ids.map((id) =>
+      connectCharger(server.url, id).then(
+        (charger) => ({ id, charger }),
+        (error: unknown) => {
+          refusals += 1;
+          return { id, error };
+        },
+      ),
+    );
+    // Two run (held in the gateway), one waits; the other two are refused without waiting.
+    await waitFor(() => refusals === 2, 5000);
+    expect(server.handshakes).toHaveLength(2);
+    server.hold.until = null;
+    held.resolve();
+    const outcomes = await Promise.all(attempts);
+    const refused = outcomes.filter((o) => 'error' in o) as { id: string; error: HandshakeRefusedError }[];
+    expect(refused).toHaveLength(2);
+    for (const { error } of refused) {
+      expect(error).toBeInstanceOf(HandshakeRefusedError);
+      expect(error.status).toBe(503);
+      expect(Number(error.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    }
+    const admitted = outcomes.filter((o) => 'charger' in o) as { id: string; charger: ChargerClient }[];
+    expect(admitted).toHaveLength(3);
+    // The refused chargers retry and get in.
+    const retried = await Promise.all(refused.map(({ id }) => connectCharger(server.url, id)));
+    await waitFor(() => server.ocpp.connectedCount() === 5);
+    for (const c of [...admitted.map((a) => a.charger), ...retried]) await c.close();
+    await server.stop();
+  });
+
   it('replaces a half-open socket that never completes the closing handshake', async () => {
     // Slow pings, so only the close grace period can get rid of the old socket.
     const server = await startServer({ pingIntervalMs: 60_000 });
