@@ -44,7 +44,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   const database = await openDatabase(config, log);
   let events: EventBus | undefined;
   try {
-    events = await createEventBus({ redisUrl: config.redisUrl, channelPrefix: config.eventsChannelPrefix });
+    events = await createEventBus({ redisUrl: config.redisUrl, channelPrefix: config.eventsChannelPrefix, logger: log });
     return await listen(config, log, database, events, tls, options);
   } catch (err) {
     await events?.close();
@@ -92,7 +92,11 @@ async function listen(
       createFileRoutes({ diagnostics: services.app.diagnostics, firmwareFiles: services.app.firmwareFiles, access: fileAccess, log }),
       createInvoiceRoutes({ invoices: services.app.invoices, access: fileAccess, log }),
       createPaymentRoutes({ webhooks: services.app.paymentWebhooks, guestCheckout: services.app.guestCheckout, log }),
-      healthRoute(() => ({ stationsConnected: ocpp.connectedCount(), events: events.transport, commands: router.transport })),
+      healthRoute(async () => {
+        const redis = worst(events.redisState(), router.redisState());
+        const db = await database.ping();
+        return { up: db === 'up' && redis !== 'down', fields: { stationsConnected: ocpp.connectedCount(), events: events.transport, commands: router.transport, database: db, redis } };
+      }),
     ],
     (req, res) => void graphql.yoga.handle(req, res),
   );
@@ -154,4 +158,10 @@ async function readTls(files: { certFile: string; keyFile: string }): Promise<{ 
     });
   const [cert, key] = await Promise.all([read(files.certFile, 'TLS_CERT_FILE'), read(files.keyFile, 'TLS_KEY_FILE')]);
   return { cert, key };
+}
+
+// Redis is down for /health when any of its clients is.
+function worst(...states: ('up' | 'down' | 'off')[]): 'up' | 'down' | 'off' {
+  if (states.includes('down')) return 'down';
+  return states.includes('up') ? 'up' : 'off';
 }

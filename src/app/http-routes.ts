@@ -24,12 +24,24 @@ export function routeUpgrades(routes: readonly UpgradeRoute[]) {
 
 export const pathOf = (req: IncomingMessage) => (req.url ?? '').split('?')[0];
 
-/** GET /health: up, how many chargers this node holds, and which transports it uses. */
-export function healthRoute(status: () => Record<string, unknown>): HttpRoute {
+/**
+ * GET /health: how many chargers this node holds, which transports it uses, and whether
+ * PostgreSQL and Redis answer. 200 with status 'ok' when they do; 503 with 'degraded' while
+ * one is away (the process stays up and recovers by itself; a load balancer may route around it).
+ */
+export function healthRoute(status: () => Promise<{ up: boolean; fields: Record<string, unknown> }>): HttpRoute {
   return (req, res) => {
     if (req.url !== '/health') return false;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'ok', ...status() }));
+    status().then(
+      ({ up, fields }) => {
+        res.writeHead(up ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: up ? 'ok' : 'degraded', ...fields }));
+      },
+      () => {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'degraded' }));
+      },
+    );
     return true;
   };
 }

@@ -11,6 +11,8 @@ export interface Database {
   pool: pg.Pool;
   url: string;
   embedded: boolean;
+  /** Whether PostgreSQL answers a trivial query within a couple of seconds, for /health. */
+  ping(): Promise<'up' | 'down'>;
   close(): Promise<void>;
 }
 
@@ -37,13 +39,25 @@ export async function openDatabase(
       const ran = await migrate(orm);
       if (ran.length) log.info('migrations applied', { migrations: ran });
     }
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 4,
+      // A database that accepts TCP but never answers must fail the batch, not hang it.
+      connectionTimeoutMillis: 5_000,
+    });
     pool.on('error', (err) => log.error('idle database connection failed', { err }));
+    // pg.Pool listens for errors only on idle clients; a client checked out when the
+    // connection drops would emit an unhandled 'error' and end the process. Its query
+    // fails anyway (the caller answers InternalError), and release(err) discards it.
+    pool.on('connect', (client) => {
+      client.on('error', (err) => log.warn('database connection lost while in use', { err }));
+    });
     return {
       orm,
       pool,
       url,
       embedded: Boolean(stopEmbedded),
+      ping: () => pingDatabase(pool),
       async close() {
         await pool.end();
         await orm.close(true);
@@ -53,5 +67,21 @@ export async function openDatabase(
   } catch (err) {
     await stopEmbedded?.();
     throw err;
+  }
+}
+
+async function pingDatabase(pool: pg.Pool): Promise<'up' | 'down'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'down'>((resolve) => {
+    timer = setTimeout(() => resolve('down'), 2_000);
+  });
+  const query = pool.query('select 1').then(
+    () => 'up' as const,
+    () => 'down' as const,
+  );
+  try {
+    return await Promise.race([query, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../events/redis-client.js';
 import type { Logger } from '../logger.js';
 import { OcppCallError, OcppError, OcppTimeoutError, StationOfflineError, type OcppErrorCode } from './ocpp-error.js';
 
@@ -16,6 +16,8 @@ export interface LocalStations {
  */
 export interface CommandRouter {
   readonly transport: 'redis' | 'in-process';
+  /** Whether Redis is reachable now ('off' without Redis), for /health. */
+  redisState(): 'up' | 'down' | 'off';
   call(identity: string, action: string, payload: unknown, timeoutMs?: number): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -92,6 +94,7 @@ export async function createCommandRouter(options: CommandRouterOptions): Promis
   if (!options.redisUrl) {
     return {
       transport: 'in-process',
+      redisState: () => 'off',
       call: (identity, action, payload, timeoutMs = defaultTimeoutMs) => callLocal(identity, action, payload, timeoutMs),
       close: async () => {},
     };
@@ -99,13 +102,13 @@ export async function createCommandRouter(options: CommandRouterOptions): Promis
 
   const requests = (node: string) => `${options.channelPrefix}:commands:${node}:requests`;
   const replies = (node: string) => `${options.channelPrefix}:commands:${node}:replies`;
-  const connect = async () => {
-    const client = new Redis(options.redisUrl!, { lazyConnect: true, maxRetriesPerRequest: null });
-    await client.connect();
-    return client;
-  };
-  const publisher = await connect();
-  const subscriber = await connect();
+  const publisherLink = await connectRedis(options.redisUrl, 'commands publisher', log);
+  const subscriberLink = await connectRedis(options.redisUrl, 'commands subscriber', log).catch(async (err) => {
+    await publisherLink.client.quit().catch(() => {});
+    throw err;
+  });
+  const publisher = publisherLink.client;
+  const subscriber = subscriberLink.client;
 
   const pending = new Map<string, { identity: string; resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
   const serving = new Set<Promise<void>>();
@@ -183,6 +186,7 @@ export async function createCommandRouter(options: CommandRouterOptions): Promis
 
   return {
     transport: 'redis',
+    redisState: () => (publisherLink.isUp() && subscriberLink.isUp() ? 'up' : 'down'),
     async call(identity, action, payload, timeoutMs = defaultTimeoutMs) {
       if (closed) throw new StationOfflineError(identity, 'is unreachable: this node is shutting down');
       if (local.isConnected(identity)) return callLocal(identity, action, payload, timeoutMs);

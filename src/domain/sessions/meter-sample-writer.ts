@@ -104,6 +104,7 @@ export class MeterSampleWriter {
 
   private async flush(batch: Pending[]): Promise<void> {
     let client: pg.PoolClient | undefined;
+    let failure: Error | undefined;
     try {
       client = await this.pool.connect();
       await client.query('begin');
@@ -118,11 +119,13 @@ export class MeterSampleWriter {
         p.resolve((key && sessions.get(key)) || null);
       }
     } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
       if (client) await client.query('rollback').catch(() => {});
       this.log.error('meter batch failed; every charger in it gets an error and will retry', { err, items: batch.length });
       for (const p of batch) p.reject(err);
     } finally {
-      client?.release();
+      // A client whose batch failed may hold a dead connection: the pool discards it.
+      client?.release(failure);
     }
   }
 
