@@ -18,6 +18,7 @@ import {
   type CallResultFrame,
   type ParseResult,
 } from './rpc.js';
+import { checkPayloadLimits } from './payload-limits.js';
 import { hasAction, validateRequest, validateResponse } from './schema-validator.js';
 import type { OcppGateway, StationContext } from './types.js';
 
@@ -238,7 +239,8 @@ export class StationConnection {
       this.sendError(id, new OcppError('NotImplemented', `Action ${action} is not implemented`));
       return;
     }
-    const invalid = validateRequest(protocol, action, payload);
+    // Schema first (its codes are the precise ones), then what no column could hold.
+    const invalid = validateRequest(protocol, action, payload) ?? checkPayloadLimits(payload);
     if (invalid) {
       this.sendError(id, invalid);
       return;
@@ -296,7 +298,7 @@ export class StationConnection {
       this.finishInFlight(new OcppCallError(call.action, frame.code, frame.description, frame.details));
       return;
     }
-    const invalid = validateResponse(this.station.protocol, call.action, frame.payload);
+    const invalid = validateResponse(this.station.protocol, call.action, frame.payload) ?? checkPayloadLimits(frame.payload);
     if (invalid) {
       this.finishInFlight(new OcppError(invalid.code, `Charger sent an invalid answer: ${invalid.description}`, invalid.details));
       return;

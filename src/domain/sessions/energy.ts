@@ -13,6 +13,22 @@ export function normaliseDecimal(value: string): string | null {
   return v !== '' && Number.isFinite(n) ? String(n) : null;
 }
 
+// meter_sample.numeric_value is numeric(20,6): 14 integer digits.
+const MAX_READING_ABS = 1e14;
+
+/**
+ * Whether a raw sampled value can be stored: not a number at all (kept as text only), or a
+ * finite number under 10^14 in magnitude. "1e999" or "Infinity" (Number gives Infinity) and
+ * "1e20" are not, and would overflow the numeric and bigint columns of a shared batch.
+ */
+export function isStorableReading(value: string): boolean {
+  const v = value.trim();
+  if (v === '') return true;
+  const n = Number(v);
+  if (Number.isNaN(n)) return true;
+  return Number.isFinite(n) && Math.abs(n) < MAX_READING_ABS;
+}
+
 /** Register value in whole Wh, rounding half away from zero, from a Wh or kWh reading. */
 export function toWattHours(value: string, unit: string | null): number | null {
   const decimal = normaliseDecimal(value);

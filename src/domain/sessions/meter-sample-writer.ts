@@ -121,6 +121,15 @@ export class MeterSampleWriter {
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err));
       if (client) await client.query('rollback').catch(() => {});
+      client?.release();
+      client = undefined;
+      if (batch.length > 1 && isDataError(err)) {
+        // Defence in depth behind the edge checks: one charger's value the database refused
+        // must not cost the others their answer. Write each item alone; only the bad one fails.
+        this.log.warn('meter batch refused a value; writing its items one by one', { err, items: batch.length });
+        for (const p of batch) await this.flush([p]);
+        return;
+      }
       this.log.error('meter batch failed; every charger in it gets an error and will retry', { err, items: batch.length });
       for (const p of batch) p.reject(err);
     } finally {
@@ -282,4 +291,11 @@ function fitsNumeric(decimal: string | null): string | null {
   if (decimal === null) return null;
   const whole = decimal.replace(/^-/, '').split('.')[0]!;
   return whole.length <= 14 ? decimal : null;
+}
+
+// SQLSTATE class 22 (data exception: out of range, bad encoding such as NUL) or 23 (integrity
+// constraint): the rows are at fault, not the database, so retrying them apart can succeed.
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }

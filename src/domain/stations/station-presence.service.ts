@@ -85,10 +85,18 @@ export class StationPresence {
   }
 
   /** A node that starts holds no sockets yet: whatever it held before a crash is offline. */
-  async releaseStationsOfThisNode(): Promise<number> {
+  releaseStationsOfThisNode(): Promise<number> {
+    return this.releaseStationsOfNode(this.options.nodeId, 'node restarted');
+  }
+
+  /**
+   * Every station `nodeId` holds goes offline, with a connection event and a status event each,
+   * as a disconnect would: for this node at start, or for a dead node whose lease expired.
+   */
+  async releaseStationsOfNode(nodeId: string, reason: string): Promise<number> {
     const now = new Date();
     const released = await this.repository.fork().transactional(async (tx) => {
-      const stations = await this.repository.heldBy(tx, this.options.nodeId);
+      const stations = await this.repository.heldBy(tx, nodeId);
       const afters = [];
       for (const station of stations) {
         Object.assign(station, { online: false, connectedNodeId: null, disconnectedAt: now });
@@ -98,8 +106,8 @@ export class StationPresence {
             online: false,
             wasOnline: true,
             offlineSince: null,
-            reason: 'node restarted',
-            nodeId: this.options.nodeId,
+            reason,
+            nodeId,
             at: now,
           }),
         );

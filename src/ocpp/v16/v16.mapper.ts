@@ -28,6 +28,8 @@ import type {
   ConnectorStatusReport,
 } from '../../domain/stations/station.types.js';
 import type { AuthorizationResult } from '../../domain/users/id-token.service.js';
+import { isStorableReading } from '../../domain/sessions/energy.js';
+import { OcppError } from '../ocpp-error.js';
 
 type IdTagInfo = AuthorizeResponse['idTagInfo'];
 type MeterValue = MeterValuesRequest['meterValue'][number];
@@ -168,6 +170,12 @@ function toSamples(meterValues: MeterValue[]): SampledValue[] {
       // 1.6 defaults: measurand Energy.Active.Import.Register, unit Wh for energy, location Outlet,
       // context Sample.Periodic, format Raw. Stored explicitly so queries need not know them.
       const measurand = sv.measurand ?? ENERGY_REGISTER;
+      const format = sv.format ?? 'Raw';
+      if (format === 'Raw' && !isStorableReading(sv.value)) {
+        throw new OcppError('PropertyConstraintViolation', `sampledValue.value ${JSON.stringify(sv.value.slice(0, 40))} is out of range`, {
+          path: 'sampledValue.value',
+        });
+      }
       out.push({
         sampledAt,
         measurand,
@@ -175,7 +183,7 @@ function toSamples(meterValues: MeterValue[]): SampledValue[] {
         unit: sv.unit ?? (measurand.startsWith('Energy') ? 'Wh' : null),
         context: sv.context ?? 'Sample.Periodic',
         location: sv.location ?? 'Outlet',
-        format: sv.format ?? 'Raw',
+        format,
         value: sv.value,
       });
     }
