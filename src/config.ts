@@ -53,6 +53,7 @@ const envSchema = z.object({
   AUTH_LOG_RESET_TOKENS: bool.default('false'),
   METER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(5000),
   METER_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(10),
+  METER_RETENTION_DAYS: z.coerce.number().int().positive().max(36_500).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   PUBLIC_URL: z
     .string()
@@ -172,6 +173,8 @@ export interface Config {
     wsRecheckIntervalMs: number;
   };
   meterBatch: { maxRows: number; maxWaitMs: number };
+  /** Days of meter samples kept (whole day partitions dropped after); null: forever. */
+  meterRetentionDays: number | null;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Base URL chargers reach this server at (upload and download locations); unset: the listening address. */
   publicUrl: string | undefined;
@@ -253,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       wsRecheckIntervalMs: e.AUTH_WS_RECHECK_INTERVAL * 1000,
     },
     meterBatch: { maxRows: e.METER_BATCH_MAX_ROWS, maxWaitMs: e.METER_BATCH_MAX_WAIT_MS },
+    meterRetentionDays: e.METER_RETENTION_DAYS ?? null,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     files: { dir: resolve(e.FILES_DIR), diagnosticsMaxBytes: e.DIAGNOSTICS_MAX_BYTES, firmwareMaxBytes: e.FIRMWARE_MAX_BYTES },

@@ -36,6 +36,7 @@ import type { OffSessionCharger } from '../domain/payments/payment.ports.js';
 import { PlanBillingService } from '../domain/plans/plan-billing.service.js';
 import { PlanService } from '../domain/plans/plan.service.js';
 import { MeterSampleWriter } from '../domain/sessions/meter-sample-writer.js';
+import { MeterPartitionService } from '../domain/sessions/meter-partition.service.js';
 import { SessionFactsReader } from '../domain/sessions/session-facts.js';
 import { SessionService } from '../domain/sessions/session.service.js';
 import { ChargerAuthService } from '../domain/stations/charger-auth.service.js';
@@ -106,6 +107,7 @@ export async function createServices({ config, log, database, events, link, publ
   const access = new StationAccessService(orm, audit, stationRows);
   const idTokens = new IdTokenService(orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });
   const writer = new MeterSampleWriter(database.pool, config.meterBatch, log);
+  const meterPartitions = new MeterPartitionService(database.pool, { retentionDays: config.meterRetentionDays, daysAhead: 7, daysBehind: 1 }, log);
   const reservationBook = new ReservationBook(orm, stationRows);
   const organisations = new OrganisationService(orm);
   const users = new UserService(orm, audit);
@@ -239,7 +241,7 @@ export async function createServices({ config, log, database, events, link, publ
     heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds,
   };
 
-  for (const handler of jobHandlers({ log, cdrs, plans, planBilling, invoices: invoiceService, payments, guestCheckout, billingAccounts })) {
+  for (const handler of jobHandlers({ log, cdrs, plans, planBilling, invoices: invoiceService, payments, guestCheckout, billingAccounts, meterPartitions })) {
     jobs.handle(handler);
   }
 
@@ -253,6 +255,8 @@ export async function createServices({ config, log, database, events, link, publ
         const outcome = await accounts.ensureAdmin(config.auth.admin.email, config.auth.admin.password);
         if (outcome === 'created') log.info('created the first admin from ADMIN_EMAIL', { email: config.auth.admin.email });
       }
+      // Today's partition exists before the first charger writes (the job keeps it so after).
+      await meterPartitions.ensure();
       const released = await presence.releaseStationsOfThisNode();
       if (released) log.info('marked stations of a previous run offline', { count: released });
       const interrupted = await firmwareProgress.failInterruptedJobs();

@@ -22,6 +22,8 @@ export interface Jobs {
   'payments.guest-start': { holdId: string };
   /** Each fleet's invoices for the previous month (scheduled monthly). */
   'billing.account-period': Record<string, never>;
+  /** Create meter_sample's coming day partitions, drop those past METER_RETENTION_DAYS (scheduled hourly). */
+  'sessions.meter-partitions': Record<string, never>;
 }
 
 export type JobName = keyof Jobs;

@@ -6,6 +6,7 @@ import type { GuestCheckoutService } from '../domain/payments/guest-checkout.ser
 import type { PaymentService } from '../domain/payments/payment.service.js';
 import type { PlanBenefitsSource } from '../domain/plans/plan-benefits.js';
 import type { PlanBillingService } from '../domain/plans/plan-billing.service.js';
+import type { MeterPartitionService } from '../domain/sessions/meter-partition.service.js';
 import type { Logger } from '../logger.js';
 import { billingAccountPeriodJob, billingAccountPeriodSchedule } from './billing-account-period.js';
 import type { JobHandler, JobSchedule } from './job-queue.js';
@@ -15,6 +16,7 @@ import { billPlanPeriod } from './plans-bill-period.js';
 import { rollPlanPeriods, rollPlanPeriodsSchedule } from './plans-roll-periods.js';
 import { priceSessionJob } from './price-session.js';
 import { settleCdrJob } from './settle-cdr.js';
+import { meterPartitionsJob, meterPartitionsSchedule } from './sessions-meter-partitions.js';
 
 /** What job handlers may reach: the domain's services, never the ORM. */
 export interface JobServices {
@@ -29,6 +31,7 @@ export interface JobServices {
   payments: PaymentService;
   guestCheckout: GuestCheckoutService;
   billingAccounts: BillingAccountService;
+  meterPartitions: Pick<MeterPartitionService, 'ensure'>;
 }
 
 // The one list of job handlers and recurring schedules. A new job adds its file here.
@@ -45,9 +48,10 @@ export function jobHandlers(s: JobServices): JobHandler<JobName>[] {
     expireHoldsJob(s),
     guestStartJob(s),
     billingAccountPeriodJob(s),
+    meterPartitionsJob(s),
   ] as JobHandler<JobName>[];
 }
 
 export function jobSchedules(): JobSchedule<JobName>[] {
-  return [rollPlanPeriodsSchedule, expireHoldsSchedule, billingAccountPeriodSchedule] as JobSchedule<JobName>[];
+  return [rollPlanPeriodsSchedule, expireHoldsSchedule, billingAccountPeriodSchedule, meterPartitionsSchedule] as JobSchedule<JobName>[];
 }

@@ -3,6 +3,9 @@ import { StationSchema } from '../stations/station.entity.js';
 import { ChargingSessionSchema } from './charging-session.entity.js';
 
 // The time series of every sampled value. Written in batches by MeterSampleWriter, not through the unit of work.
+// Partitioned by range of sampled_at, one partition per UTC day (see meter-partition.repository.ts);
+// MikroORM does not know partitions, so the table is made by hand in a migration. The primary key
+// of a partitioned table must hold the partition key, hence (id, sampledAt).
 export const MeterSampleSchema = defineEntity({
   name: 'MeterSample',
   tableName: 'meter_sample',
@@ -12,7 +15,7 @@ export const MeterSampleSchema = defineEntity({
     session: p.manyToOne(ChargingSessionSchema).nullable().deleteRule('cascade'),
     connectorId: p.integer(),
     transactionId: p.integer().nullable(),
-    sampledAt: p.datetime(),
+    sampledAt: p.datetime().primary(),
     measurand: p.string().length(64),
     phase: p.string().length(8).nullable(),
     unit: p.string().length(16).nullable(),
