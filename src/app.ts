@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { bodyLimitRoute } from './http/body-limit.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -82,6 +83,7 @@ async function listen(
     services: services.app,
     trustProxy: config.trustProxy,
     wsRecheckIntervalMs: config.auth.wsRecheckIntervalMs,
+    limits: config.graphqlLimits,
     log,
   });
   // The access policy is the one place operator file endpoints are authorised: the same
@@ -89,6 +91,7 @@ async function listen(
   const fileAccess = bearerFileAccess(services.app, (req) => requestOrigin(req, config.trustProxy).remoteAddress);
   const onRequest = routeRequests(
     [
+      bodyLimitRoute('/graphql', config.graphqlLimits.maxBodyBytes),
       createFileRoutes({ diagnostics: services.app.diagnostics, firmwareFiles: services.app.firmwareFiles, access: fileAccess, log }),
       createInvoiceRoutes({ invoices: services.app.invoices, access: fileAccess, log }),
       createPaymentRoutes({ webhooks: services.app.paymentWebhooks, guestCheckout: services.app.guestCheckout, log }),

@@ -51,6 +51,16 @@ const envSchema = z.object({
   AUTH_WS_RECHECK_INTERVAL: seconds.default(30),
   // Development only: write password reset tokens to the log (there is no mail delivery).
   AUTH_LOG_RESET_TOKENS: bool.default('false'),
+  // Limits of the public GraphQL API (see README "API limits").
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5000),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(5000),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  GRAPHQL_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
+  GRAPHQL_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
+  GRAPHQL_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
   METER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(5000),
   METER_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(10),
   METER_RETENTION_DAYS: z.coerce.number().int().positive().max(36_500).optional(),
@@ -172,6 +182,20 @@ export interface Config {
     /** How often a graphql-ws connection's credential is checked again. */
     wsRecheckIntervalMs: number;
   };
+  graphqlLimits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxCost: number;
+    maxTokens: number;
+    maxDirectives: number;
+    /** A larger HTTP body is refused (413) before it is read; also graphql-ws' maxPayload. */
+    maxBodyBytes: number;
+    /** Token bucket per caller (user, API key, else address) on each node. */
+    ratePerSecond: number;
+    rateBurst: number;
+    /** A graphql-ws client whose unsent data passes this is cut off (a consumer that stopped reading). */
+    wsMaxBufferedBytes: number;
+  };
   meterBatch: { maxRows: number; maxWaitMs: number };
   /** Days of meter samples kept (whole day partitions dropped after); null: forever. */
   meterRetentionDays: number | null;
@@ -254,6 +278,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       limitWindowMs: e.AUTH_LIMIT_WINDOW * 1000,
       logResetTokens: e.AUTH_LOG_RESET_TOKENS,
       wsRecheckIntervalMs: e.AUTH_WS_RECHECK_INTERVAL * 1000,
+    },
+    graphqlLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
+      ratePerSecond: e.GRAPHQL_RATE_LIMIT_PER_SECOND,
+      rateBurst: e.GRAPHQL_RATE_LIMIT_BURST,
+      wsMaxBufferedBytes: e.GRAPHQL_WS_MAX_BUFFERED_BYTES,
     },
     meterBatch: { maxRows: e.METER_BATCH_MAX_ROWS, maxWaitMs: e.METER_BATCH_MAX_WAIT_MS },
     meterRetentionDays: e.METER_RETENTION_DAYS ?? null,

@@ -1,12 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { contextFor, type AppServices, type GraphQLContext } from '../graphql/context.js';
 import { maskError } from '../graphql/errors.js';
+import { queryLimitPlugins } from '../graphql/query-limits.js';
+import { callerKey, RateLimiter } from '../graphql/rate-limit.js';
 import { schema } from '../graphql/schema.js';
+import type { Config } from '../config.js';
 import { authenticate, credentialOf, type Authentication } from '../http/authenticate.js';
 import { requestOrigin } from '../http/request-origin.js';
 import type { Logger } from '../logger.js';
@@ -23,11 +26,13 @@ export interface GraphQLServerOptions {
   services: AppServices;
   trustProxy: boolean;
   wsRecheckIntervalMs: number;
+  limits: Config['graphqlLimits'];
   log: Logger;
 }
 
 /** GraphQL over HTTP (graphql-yoga) and over WebSocket (graphql-ws), one schema, one context. */
-export function createGraphQLServer({ services, trustProxy, wsRecheckIntervalMs, log }: GraphQLServerOptions): GraphQLServer {
+export function createGraphQLServer({ services, trustProxy, wsRecheckIntervalMs, limits, log }: GraphQLServerOptions): GraphQLServer {
+  const rateLimiter = new RateLimiter(limits.ratePerSecond, limits.rateBurst);
   const yoga = createYoga<{ req: IncomingMessage }, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -36,14 +41,22 @@ export function createGraphQLServer({ services, trustProxy, wsRecheckIntervalMs,
       // graphql-ws authenticated the connection once (onConnect); HTTP requests each carry a header.
       const ws = (initial as { wsAuthentication?: Authentication }).wsAuthentication;
       const auth = ws ?? (await authenticate(services, credentialOf(initial.req.headers.authorization), origin.remoteAddress));
+      // Every operation (an HTTP request or a graphql-ws subscribe) takes one token of its caller.
+      const retryAfter = rateLimiter.take(callerKey(auth.viewer, origin.remoteAddress ?? null));
+      if (retryAfter !== null) {
+        throw createGraphQLError('Too many requests: slow down and retry later', {
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter, http: { status: 429, headers: { 'Retry-After': String(retryAfter) } } },
+        });
+      }
       return contextFor(services, auth, { remoteAddress: origin.remoteAddress ?? null });
     },
+    plugins: queryLimitPlugins(limits),
     maskedErrors: { maskError },
     logging: false,
     landingPage: false,
   });
 
-  const graphqlWs = new WebSocketServer({ noServer: true });
+  const graphqlWs = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
   const wsCleanup = useServer<Record<string, unknown>, { authentication?: Authentication; recheck?: NodeJS.Timeout }>(
     {
       // The connection param `authorization` authenticates the whole connection; a credential
@@ -81,22 +94,24 @@ export function createGraphQLServer({ services, trustProxy, wsRecheckIntervalMs,
           params: payload,
           wsAuthentication: ctx.extra.authentication ?? { viewer: null, rejected: false },
         });
-        let document;
+        // Parse, validate (with the query limits) and the context (with the rate limit) throw
+        // GraphQL errors with a code; each becomes this operation's error message.
         try {
-          document = parse(payload.query);
+          const document = parse(payload.query);
+          const errors = validate(s, document);
+          if (errors.length > 0) return errors;
+          return {
+            schema: s,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
         } catch (err) {
-          return [err as never];
+          if (err instanceof GraphQLError) return [err];
+          throw err;
         }
-        const errors = validate(s, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema: s,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
       },
     },
     graphqlWs,
@@ -104,7 +119,11 @@ export function createGraphQLServer({ services, trustProxy, wsRecheckIntervalMs,
 
   return {
     yoga,
-    handleUpgrade: (req, socket, head) => graphqlWs.handleUpgrade(req, socket, head, (ws) => graphqlWs.emit('connection', ws, req)),
+    handleUpgrade: (req, socket, head) =>
+      graphqlWs.handleUpgrade(req, socket, head, (ws) => {
+        cutOffSlowConsumer(ws, limits.wsMaxBufferedBytes, log);
+        graphqlWs.emit('connection', ws, req);
+      }),
     close: () => wsCleanup.dispose() as Promise<void>,
   };
 }
@@ -112,4 +131,23 @@ export function createGraphQLServer({ services, trustProxy, wsRecheckIntervalMs,
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => never;
   subscribe: (args: ExecutionArgs) => never;
+}
+
+// A client that stops reading makes every message it is sent pile up in this process. Once
+// the socket's unsent bytes pass the bound the connection is dropped (terminate: a close
+// frame would only queue behind the same backlog), so memory stays bounded and the
+// publisher never waits for it; the client reconnects when it reads again.
+function cutOffSlowConsumer(ws: WebSocket, maxBufferedBytes: number, log: Logger): void {
+  const send = ws.send.bind(ws) as (data: unknown, cb?: (err?: Error) => void) => void;
+  (ws as { send: unknown }).send = (data: unknown, cb?: (err?: Error) => void) => {
+    if (ws.bufferedAmount > maxBufferedBytes) {
+      if (ws.readyState === ws.OPEN) {
+        log.warn('cutting off a graphql-ws client that stopped reading', { bufferedAmount: ws.bufferedAmount });
+        ws.terminate();
+      }
+      cb?.(new Error('connection cut off: client stopped reading'));
+      return;
+    }
+    send(data, cb);
+  };
 }
