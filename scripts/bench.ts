@@ -35,6 +35,7 @@ let code = 1;
 try {
   code = await run(argv.slice(1));
 } catch (error) {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  const cause = error instanceof Error && error.cause ? `\ncaused by: ${String(error.cause)}` : '';
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}${cause}\n`);
 }
 process.exit(code);
