@@ -1,8 +1,9 @@
-// Worker thread entry of the bench: hosts a Fleet or a Subscriber and answers
+// Worker thread entry of the bench: hosts a Fleet, StormFleet or Subscriber and answers
 // { id, method, args } messages with { id, ok, value | error }. See threads.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Fleet, type FleetOptions } from './bench-fleet.js';
 import { Subscriber } from './bench-subscriber.js';
+import { StormFleet, type StormOptions } from './storm-fleet.js';
 import type { WorkerSpec } from './threads.js';
 
 const spec = workerData as WorkerSpec;
@@ -10,7 +11,9 @@ const port = parentPort!;
 const target: Record<string, (...args: unknown[]) => unknown> =
   spec.role === 'fleet'
     ? (new Fleet(spec.args[0] as FleetOptions) as never)
-    : (new Subscriber(spec.args[0] as string, spec.args[1] as string, spec.args[2] as string | undefined) as never);
+    : spec.role === 'storm'
+      ? (new StormFleet(spec.args[0] as StormOptions) as never)
+      : (new Subscriber(spec.args[0] as string, spec.args[1] as string, spec.args[2] as string | undefined) as never);
 
 /** Typed arrays found in a result travel as transfers, not copies. */
 function buffers(value: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {

@@ -10,7 +10,7 @@ export interface Handle<T> {
 }
 
 export interface WorkerSpec {
-  role: 'fleet' | 'subscriber';
+  role: 'fleet' | 'subscriber' | 'storm';
   /** Constructor arguments, structured-cloned to the worker. */
   args: unknown[];
 }
