@@ -54,10 +54,10 @@ const envSchema = z.object({
   // Limits of the public GraphQL API (see README "API limits").
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
-  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(25000),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(5000),
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
-  GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   GRAPHQL_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
   GRAPHQL_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
   GRAPHQL_WS_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
