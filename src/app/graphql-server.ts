@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { contextFor, type AppServices, type GraphQLContext } from '../graphql/context.js';
 import { maskError } from '../graphql/errors.js';
 import { queryLimitPlugins } from '../graphql/query-limits.js';
-import { callerKey, RateLimiter } from '../graphql/rate-limit.js';
+import { callerKey, CallerRateLimiter } from '../graphql/rate-limit.js';
 import { schema } from '../graphql/schema.js';
 import type { Config } from '../config.js';
 import { authenticate, credentialOf, type Authentication } from '../http/authenticate.js';
@@ -32,7 +32,7 @@ export interface GraphQLServerOptions {
 
 /** GraphQL over HTTP (graphql-yoga) and over WebSocket (graphql-ws), one schema, one context. */
 export function createGraphQLServer({ services, trustProxy, wsRecheckIntervalMs, limits, log }: GraphQLServerOptions): GraphQLServer {
-  const rateLimiter = new RateLimiter(limits.ratePerSecond, limits.rateBurst);
+  const rateLimiter = new CallerRateLimiter(limits.ratePerSecond, limits.rateBurst);
   const yoga = createYoga<{ req: IncomingMessage }, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',

@@ -3,7 +3,7 @@
  * `perSecond`. With several nodes behind a balancer each node counts on its own, so the
  * effective limit is per node (documented in the README). Pure apart from the clock it is given.
  */
-export class RateLimiter {
+export class CallerRateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(

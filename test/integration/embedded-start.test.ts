@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnServer, type ServerProcess } from '../helpers/server-process.js';
 import { gql } from '../helpers/test-app.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 const ADMIN = { email: 'first-admin@csms.test', password: 'first-admin-password-1' };
 
 async function adminToken(url: string): Promise<string> {
@@ -14,45 +13,20 @@ async function adminToken(url: string): Promise<string> {
   return res.data.login.accessToken;
 }
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
 /** `npm start` as a user runs it, with nothing configured but where the embedded data lives. */
-async function startServer(dataDir: string, pgPort: number): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      EMBEDDED_PG_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(pgPort),
-      LOG_LEVEL: 'info',
-      // The one thing to configure for using the API at all: its first admin.
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+function startServer(dataDir: string, pgPort: number): Promise<ServerProcess> {
+  return spawnServer({
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    EMBEDDED_PG_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(pgPort),
+    LOG_LEVEL: 'info',
+    // The one thing to configure for using the API at all: its first admin.
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      const m = /"msg":"listening","graphql":"(http:\/\/[^"]+)\/graphql"/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${log}`)));
-  });
-  return { child, url, exited };
 }
 
 describe('npm start with nothing configured', () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,9 +6,9 @@ import { inject } from 'vitest';
 import { connectCharger, type ChargerClient } from '../helpers/charger-client.js';
 import { eventually } from '../helpers/eventually.js';
 import { energySample, meterValues, startTransaction, stopTransaction } from '../helpers/ocpp16-messages.js';
+import { spawnServer, type ServerProcess } from '../helpers/server-process.js';
 import { dataOf, gql, uniqueId } from '../helpers/test-app.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 const CHARGERS = 12;
 const ADMIN = { email: 'kill-admin@csms.test', password: 'kill-admin-password-1' };
 
@@ -30,23 +30,10 @@ const env = {
 };
 
 const children: ChildProcess[] = [];
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(child);
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      const m = /"msg":"listening","graphql":"(http:\/\/[^"]+)\/graphql"/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
-  });
-  return { child, url };
+async function startServer(): Promise<ServerProcess> {
+  const server = await spawnServer(env);
+  children.push(server.child);
+  return server;
 }
 
 interface Charger {

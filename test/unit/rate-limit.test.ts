@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { callerKey, RateLimiter } from '../../src/graphql/rate-limit.js';
+import { callerKey, CallerRateLimiter } from '../../src/graphql/rate-limit.js';
 
-describe('RateLimiter', () => {
+describe('CallerRateLimiter', () => {
   it('allows a burst, refuses the next with a wait, refills over time', () => {
     let t = 0;
-    const limiter = new RateLimiter(2, 3, () => t);
+    const limiter = new CallerRateLimiter(2, 3, () => t);
     expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([null, null, null]);
     expect(limiter.take('a')).toBe(1);
     expect(limiter.take('b')).toBeNull();
