@@ -34,7 +34,7 @@ export async function idle(argv: string[]): Promise<number> {
   const { target } = await openTarget(flags, {});
   const handles: Handle<StormFleet>[] = [];
   try {
-    const st = await ensureStations(target.url, chargers.map((c) => ({ identity: c.identity, name: `Idle charger ${c.index + 1}` })), { batch: 100, concurrency: 4 });
+    const st = await ensureStations(target.url, chargers.map((c) => ({ identity: c.identity, name: `Idle charger ${c.index + 1}` })), { concurrency: 4 });
     log(`setup: ${st.created} stations registered (${st.existing} existed)`);
     for (let w = 0; w < flags.workers; w++) {
       const options: StormOptions = {

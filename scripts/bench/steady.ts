@@ -46,9 +46,9 @@ export async function steady(argv: string[]): Promise<number> {
   try {
     // 1. Stations, the one tag and the tariff, through the public API.
     const t = Date.now();
-    const st = await ensureStations(target.url, chargers.map((c) => ({ identity: c.identity, name: `Bench charger ${c.index + 1}` })), { batch: 100, concurrency: 4 });
+    const st = await ensureStations(target.url, chargers.map((c) => ({ identity: c.identity, name: `Bench charger ${c.index + 1}` })), { concurrency: 4 });
     await ensureIdTokens(target.url, [tag]);
-    if (flags.tariff) await ensureTariff(target.url, chargers.map((c) => c.identity), { batch: 100, concurrency: 4 });
+    if (flags.tariff) await ensureTariff(target.url, chargers.map((c) => c.identity), { concurrency: 4 });
     log(`setup: ${st.created} stations registered (${st.existing} existed), one tag${flags.tariff ? ', a tariff on each' : ''} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     // 2. The subscriber and the fleets, each in a worker thread of this process.

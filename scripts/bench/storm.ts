@@ -42,7 +42,7 @@ export async function storm(argv: string[]): Promise<number> {
   const handles: Handle<StormFleet>[] = [];
   try {
     if (!isNew) {
-      const st = await ensureStations(target.url, chargers.map((c) => ({ identity: c.identity, name: `Storm charger ${c.index + 1}` })), { batch: 100, concurrency: 4 });
+      const st = await ensureStations(target.url, chargers.map((c) => ({ identity: c.identity, name: `Storm charger ${c.index + 1}` })), { concurrency: 4 });
       log(`setup: ${st.created} stations registered (${st.existing} existed)`);
     }
     for (let w = 0; w < flags.workers; w++) {

@@ -35,15 +35,23 @@ export async function graphql<T = Record<string, any>>(
   query: string,
   variables?: Record<string, unknown>,
 ): Promise<GraphQLResponse<T>> {
-  const res = await fetch(`${baseUrl.replace(/\/+$/, '')}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
-      ...(authorization ? { authorization } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
+  let res: Response;
+  for (let attempt = 1; ; attempt++) {
+    res = await fetch(`${baseUrl.replace(/\/+$/, '')}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(authorization ? { authorization } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    // Refused by the per-caller rate limit: wait as told, as a well-behaved client does.
+    if (res.status !== 429 || attempt === 20) break;
+    await res.arrayBuffer();
+    const wait = Number(res.headers.get('retry-after')) || 1;
+    await new Promise((r) => setTimeout(r, wait * 1000));
+  }
   const text = await res.text();
   let body: GraphQLResponse<T>;
   try {
@@ -89,7 +97,7 @@ export interface SetupResult {
 }
 
 export interface SetupOptions {
-  /** Fields (aliases) per GraphQL document. */
+  /** Fields (aliases) per GraphQL document; the server refuses more than GRAPHQL_MAX_ALIASES (30). */
   batch?: number;
   /** Documents in flight at once. */
   concurrency?: number;
@@ -118,7 +126,7 @@ export async function ensureIdTokens(baseUrl: string, values: string[], options:
 async function ensure<T>(
   baseUrl: string,
   items: T[],
-  { batch = 100, concurrency = 4 }: SetupOptions,
+  { batch = 25, concurrency = 4 }: SetupOptions,
   fields: { lookup: (item: T) => string; create: (item: T) => string },
 ): Promise<SetupResult> {
   const missing: T[] = [];
@@ -190,7 +198,7 @@ export async function ensureTariff(baseUrl: string, identities: string[], option
   );
   const tariffId = created.data?.createTariff?.id;
   if (!tariffId) throw new GraphQLRequestError(`createTariff failed: ${created.errors?.[0]?.message ?? 'no answer'}`, created.errors);
-  await mapLimit(chunk(identities, options.batch ?? 100), options.concurrency ?? 4, async (group) => {
+  await mapLimit(chunk(identities, options.batch ?? 25), options.concurrency ?? 4, async (group) => {
     const body = group.map((id, i) => `a${i}: assignTariff(input: { tariffId: ${lit(tariffId)}, stationIdentity: ${lit(id)} }) { id }`).join('\n');
     const res = await graphql(baseUrl, `mutation {\n${body}\n}`);
     if (res.errors?.length) throw new GraphQLRequestError(`assignTariff failed: ${res.errors[0]!.message}`, res.errors);

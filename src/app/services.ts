@@ -100,9 +100,9 @@ export async function createServices({ config, log, database, events, link, publ
   const audit = new AuditService(orm, log);
   const stationRows = new StationRepository(orm);
   const monitoring = new MonitoringService(orm, events, stationRows);
-  const stations = new StationRegistry(stationRows, audit, { autoRegister: config.ocpp.autoRegister });
-  const presence = new StationPresence(stationRows, events, { nodeId: config.nodeId }, monitoring);
-  const telemetry = new StationTelemetry(stationRows, events, monitoring);
+  const stations = new StationRegistry(stationRows, audit, { autoRegister: config.ocpp.autoRegister }, log);
+  const presence = new StationPresence(stationRows, events, { nodeId: config.nodeId }, log, monitoring);
+  const telemetry = new StationTelemetry(stationRows, events, log, monitoring);
   const chargerAuth = new ChargerAuthService(stations, audit, { allowUnsecured: config.ocpp.allowUnsecured }, log);
   const access = new StationAccessService(orm, audit, stationRows);
   const idTokens = new IdTokenService(orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });

@@ -18,7 +18,7 @@ const log = createLogger('silent');
 beforeAll(async () => {
   orm = await openOrm(inject('databaseUrl'), 4);
   audit = new AuditService(orm, log);
-  stations = new StationRegistry(new StationRepository(orm), audit, { autoRegister: false });
+  stations = new StationRegistry(new StationRepository(orm), audit, { autoRegister: false }, log);
 });
 afterAll(async () => {
   await orm?.close(true);

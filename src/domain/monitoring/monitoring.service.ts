@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { refId } from '../../db/ref.js';
 import type { Caller } from '../caller.js';
 import type { EventPublisher } from '../events.js';
 import { isUuid } from '../ids.js';
@@ -17,9 +18,9 @@ import type {
 } from '../stations/station-observer.js';
 import { statusColumns, type ConnectorErrorCode } from '../stations/station.types.js';
 import { AlertSchema } from './alert.entity.js';
-import { ExpectedRebootSchema } from './expected-reboot.entity.js';
+import { ExpectedRebootSchema, type ExpectedReboot } from './expected-reboot.entity.js';
 import { decideFault } from './fault-rule.js';
-import { FaultSchema } from './fault.entity.js';
+import { FaultSchema, type Fault } from './fault.entity.js';
 import { invalidMonitoringQuery as invalid } from './monitoring.errors.js';
 import type {
   AlertFilter,
@@ -99,13 +100,28 @@ export class MonitoringService implements StationObserver {
     });
   }
 
-  async connectorStatusApplied(em: EntityManager, change: ConnectorStatusChange): Promise<AfterCommit> {
-    const { station, report, occurredAt } = change;
-    const open = await em.findOne(
+  async connectorStatusesApplied(em: EntityManager, changes: readonly ConnectorStatusChange[]): Promise<AfterCommit> {
+    if (changes.length === 0) return nothing;
+    // The open fault of each connector, newest first, for the whole batch in one query; kept
+    // current below as faults open and close, since one connector may report twice.
+    const rows = await em.find(
       FaultSchema,
-      { station, connectorId: report.connectorId, open: true },
+      { station: { $in: [...new Set(changes.map((c) => c.station.id))] }, open: true },
       { orderBy: { openedAt: 'desc' } },
     );
+    const openFaults = new Map<string, Fault>();
+    for (const fault of rows) {
+      const key = `${refId(fault.station)}:${fault.connectorId}`;
+      if (!openFaults.has(key)) openFaults.set(key, fault);
+    }
+    const afters = changes.map((change) => this.statusApplied(em, change, openFaults));
+    return () => afters.forEach((after) => after());
+  }
+
+  private statusApplied(em: EntityManager, change: ConnectorStatusChange, openFaults: Map<string, Fault>): AfterCommit {
+    const { station, report, occurredAt } = change;
+    const key = `${station.id}:${report.connectorId}`;
+    const open = openFaults.get(key) ?? null;
     const decision = decideFault(
       open
         ? { errorCode: open.errorCode as ConnectorErrorCode, vendorId: open.vendorId ?? null, vendorErrorCode: open.vendorErrorCode ?? null }
@@ -116,6 +132,7 @@ export class MonitoringService implements StationObserver {
     if (decision.close && open) {
       open.open = false;
       open.closedAt = occurredAt;
+      openFaults.delete(key);
       afters.push(
         this.raise(em, station, {
           kind: 'FAULT_CLEARED',
@@ -142,6 +159,7 @@ export class MonitoringService implements StationObserver {
         openedAt: occurredAt,
         closedAt: null,
       });
+      openFaults.set(key, fault);
       const vendor = [report.vendorId, report.vendorErrorCode].filter(Boolean).join(' ');
       afters.push(
         this.raise(em, station, {
@@ -165,9 +183,21 @@ export class MonitoringService implements StationObserver {
     return () => afters.forEach((after) => after());
   }
 
-  async booted(em: EntityManager, change: BootChange): Promise<AfterCommit> {
+  async booted(em: EntityManager, changes: readonly BootChange[]): Promise<AfterCommit> {
+    if (changes.length === 0) return nothing;
+    const rows = await em.find(ExpectedRebootSchema, { station: { $in: [...new Set(changes.map((c) => c.station.id))] } });
+    const expectedReboots = new Map(rows.map((r) => [refId(r.station), r]));
+    const afters = changes.map((change) => {
+      const expected = expectedReboots.get(change.station.id) ?? null;
+      // Used up by this boot: a second boot in the same batch is not expected any more.
+      expectedReboots.delete(change.station.id);
+      return this.bootNoted(em, change, expected);
+    });
+    return () => afters.forEach((after) => after());
+  }
+
+  private bootNoted(em: EntityManager, change: BootChange, expected: ExpectedReboot | null): AfterCommit {
     const { station, at } = change;
-    const expected = await em.findOne(ExpectedRebootSchema, { station });
     let note: BootNote;
     if (expected && expected.expectedUntil.getTime() >= at.getTime()) {
       note = expected.reason === 'RESET' ? 'AFTER_RESET' : 'AFTER_FIRMWARE_UPDATE';

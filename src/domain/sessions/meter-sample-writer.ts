@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../../logger.js';
+import { isDataError } from '../../db/pg-errors.js';
 import { normaliseDecimal } from './energy.js';
 import type { SampledValue } from './session.types.js';
 
@@ -291,11 +292,4 @@ function fitsNumeric(decimal: string | null): string | null {
   if (decimal === null) return null;
   const whole = decimal.replace(/^-/, '').split('.')[0]!;
   return whole.length <= 14 ? decimal : null;
-}
-
-// SQLSTATE class 22 (data exception: out of range, bad encoding such as NUL) or 23 (integrity
-// constraint): the rows are at fault, not the database, so retrying them apart can succeed.
-function isDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }

@@ -34,18 +34,22 @@ export interface BootChange {
 /**
  * Lets another area (monitoring) record the consequences of a station change in the same unit
  * of work, so both commit or neither does, and publish them after the commit. Called only for
- * changes that took effect: a late status report that was not applied is not passed on.
+ * changes that took effect: a late status report that was not applied is not passed on. Boots
+ * and statuses arrive in batches (a reconnecting fleet's), so an observer reads what it needs
+ * for all of them in one query.
  */
 export interface StationObserver {
   connectionChanged(em: EntityManager, change: ConnectionChange): Promise<AfterCommit>;
-  connectorStatusApplied(em: EntityManager, change: ConnectorStatusChange): Promise<AfterCommit>;
-  booted(em: EntityManager, change: BootChange): Promise<AfterCommit>;
+  /** A batch of applied statuses, in the order they were applied (one connector may appear twice). */
+  connectorStatusesApplied(em: EntityManager, changes: readonly ConnectorStatusChange[]): Promise<AfterCommit>;
+  /** A batch of boots, in order. */
+  booted(em: EntityManager, changes: readonly BootChange[]): Promise<AfterCommit>;
 }
 
 const nothing: AfterCommit = () => {};
 
 export const NO_STATION_OBSERVER: StationObserver = {
   connectionChanged: async () => nothing,
-  connectorStatusApplied: async () => nothing,
+  connectorStatusesApplied: async () => nothing,
   booted: async () => nothing,
 };

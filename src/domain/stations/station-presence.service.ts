@@ -1,5 +1,8 @@
+import { BatchQueue, type Outcome } from '../../db/batch-queue.js';
+import type { Logger } from '../../logger.js';
 import type { EventPublisher } from '../events.js';
-import { NO_STATION_OBSERVER, type StationObserver } from './station-observer.js';
+import { NO_STATION_OBSERVER, type AfterCommit, type StationObserver } from './station-observer.js';
+import { stationNotFound } from './station.errors.js';
 import type { Station } from './station.entity.js';
 import type { StationRepository } from './station.repository.js';
 import { statusEventOf } from './station.views.js';
@@ -8,6 +11,12 @@ export interface StationPresenceOptions {
   nodeId: string;
   /** How often buffered lastSeenAt values are written. */
   seenFlushMs?: number;
+}
+
+interface Connect {
+  identity: string;
+  protocol: string;
+  at: Date;
 }
 
 /**
@@ -19,43 +28,68 @@ export class StationPresence {
   private readonly seen = new Map<string, Date>();
   private readonly connectedAt = new Map<string, Date>();
   private readonly flushTimer: NodeJS.Timeout;
+  private readonly connects: BatchQueue<Connect, void>;
 
   constructor(
     private readonly repository: StationRepository,
     private readonly events: EventPublisher,
     private readonly options: StationPresenceOptions,
+    log: Logger,
     private readonly observer: StationObserver = NO_STATION_OBSERVER,
   ) {
     this.flushTimer = setInterval(() => void this.flushSeen().catch(() => {}), options.seenFlushMs ?? 10_000);
     this.flushTimer.unref();
+    this.connects = new BatchQueue((batch) => this.writeConnects(batch), { name: 'station connects', maxBatch: 200, concurrency: 2 }, log);
   }
 
-  async markConnected(identity: string, protocol: string): Promise<void> {
-    const now = new Date();
+  /** Resolves when the station's row says it is connected here, with its connection event committed. */
+  markConnected(identity: string, protocol: string): Promise<void> {
+    return this.connects.submit({ identity, protocol, at: new Date() });
+  }
+
+  // A fleet reconnecting at once: the connects that queued meanwhile are one unit of work.
+  private async writeConnects(batch: readonly Connect[]): Promise<Outcome<void>[]> {
     const em = this.repository.fork();
-    const station = await this.repository.requireEntity(em, identity);
-    const wasOnline = station.online;
-    const offlineSince = station.disconnectedAt ?? null;
-    Object.assign(station, {
-      online: true,
-      ocppProtocol: protocol,
-      connectedNodeId: this.options.nodeId,
-      connectedAt: now,
-      lastSeenAt: now,
-    });
-    const after = await this.observer.connectionChanged(em, {
-      station,
-      online: true,
-      wasOnline,
-      offlineSince,
-      reason: null,
-      nodeId: this.options.nodeId,
-      at: now,
-    });
+    const stations = await this.repository.entitiesByIdentity(em, batch.map((c) => c.identity));
+    const afters: AfterCommit[] = [];
+    const outcomes: Outcome<void>[] = [];
+    for (const { identity, protocol, at } of batch) {
+      const station = stations.get(identity);
+      if (!station) {
+        outcomes.push({ ok: false, error: stationNotFound(identity) });
+        continue;
+      }
+      const wasOnline = station.online;
+      const offlineSince = station.disconnectedAt ?? null;
+      Object.assign(station, {
+        online: true,
+        ocppProtocol: protocol,
+        connectedNodeId: this.options.nodeId,
+        connectedAt: at,
+        lastSeenAt: at,
+      });
+      afters.push(
+        await this.observer.connectionChanged(em, {
+          station,
+          online: true,
+          wasOnline,
+          offlineSince,
+          reason: null,
+          nodeId: this.options.nodeId,
+          at,
+        }),
+      );
+      outcomes.push({ ok: true, value: undefined });
+    }
     await em.flush();
-    this.connectedAt.set(identity, now);
-    after();
-    this.publishConnection(station, true, now);
+    batch.forEach(({ identity, at }, i) => {
+      if (outcomes[i]!.ok) this.connectedAt.set(identity, at);
+    });
+    for (const after of afters) after();
+    batch.forEach(({ identity, at }, i) => {
+      if (outcomes[i]!.ok) this.publishConnection(stations.get(identity)!, true, at);
+    });
+    return outcomes;
   }
 
   async markDisconnected(identity: string, reason: string | null = null): Promise<void> {

@@ -1,6 +1,8 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { BatchQueue, type Outcome } from '../../db/batch-queue.js';
 import { refId } from '../../db/ref.js';
+import type { Logger } from '../../logger.js';
 import { AccountsError } from '../accounts/accounts.errors.js';
 import type { Visibility } from '../accounts/viewer.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -58,11 +60,27 @@ export interface StationFilter {
  * Whether a station connects (presence) and what it reports (telemetry) are the other two jobs.
  */
 export class StationRegistry {
+  // Handshakes of a reconnecting fleet: their credentials are read, and new stations
+  // auto-registered, a batch per query instead of one each.
+  private readonly credentials: BatchQueue<string, StationCredentials | null>;
+  private readonly registrations: BatchQueue<string, void>;
+
   constructor(
     private readonly repository: StationRepository,
     private readonly audit: AuditService,
     private readonly options: { autoRegister: boolean },
-  ) {}
+    log: Logger,
+  ) {
+    this.credentials = new BatchQueue(
+      async (identities) => {
+        const found = await this.repository.credentialsOf(identities);
+        return identities.map((identity) => ({ ok: true, value: found.get(identity) ?? null }));
+      },
+      { name: 'station credentials', maxBatch: 500, concurrency: 2 },
+      log,
+    );
+    this.registrations = new BatchQueue((identities) => this.autoRegister(identities), { name: 'station auto-registration', maxBatch: 200, concurrency: 2 }, log);
+  }
 
   /**
    * Registers a station, owned by the caller's organisation (operators, API keys) or by the
@@ -227,17 +245,26 @@ export class StationRegistry {
     if (await this.repository.idOf(identity)) return 'known';
     if (!this.options.autoRegister || !STATION_IDENTITY.test(identity)) return 'unknown';
     try {
-      await this.register(SYSTEM_CALLER, identity, { name: identity });
+      await this.registrations.submit(identity);
     } catch (err) {
-      // Two sockets racing to auto-register the same identity: the loser finds it registered.
-      if (!(err instanceof StationError && err.code === 'STATION_IDENTITY_TAKEN')) throw err;
+      // Two sockets (or nodes) racing to auto-register the same identity: the loser finds it registered.
+      if (!(err instanceof UniqueConstraintViolationException)) throw err;
     }
     return 'registered';
   }
 
   /** What the charger handshake needs; null for an unknown identity. */
   credentialsOf(identity: string): Promise<StationCredentials | null> {
-    return this.repository.credentialsOf(identity);
+    return this.credentials.submit(identity);
+  }
+
+  // As `register` by the system with the identity as its name, for a batch in one insert. A
+  // taken identity fails the batch, which is then retried one by one (see BatchQueue).
+  private async autoRegister(identities: readonly string[]): Promise<Outcome<void>[]> {
+    const em = this.repository.fork();
+    for (const identity of new Set(identities)) em.create(StationSchema, { identity, name: identity, organisation: null });
+    await em.flush();
+    return identities.map(() => ({ ok: true, value: undefined }));
   }
 
   /** Records a higher profile the station just connected with; never lowers it. */

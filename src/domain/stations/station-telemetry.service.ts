@@ -1,7 +1,10 @@
 import { ConnectorStatusEventSchema } from './connector-status-event.entity.js';
 import type { Caller } from '../caller.js';
 import type { EventPublisher } from '../events.js';
-import { NO_STATION_OBSERVER, type StationObserver } from './station-observer.js';
+import { BatchQueue, type Outcome } from '../../db/batch-queue.js';
+import type { Logger } from '../../logger.js';
+import { NO_STATION_OBSERVER, type BootChange, type ConnectorStatusChange, type StationObserver } from './station-observer.js';
+import { stationNotFound } from './station.errors.js';
 import { StationReportSchema, type StationReportKind } from './station-report.entity.js';
 import type { StationRef, StationRepository } from './station.repository.js';
 import { operatesStation } from './station-scope.js';
@@ -17,64 +20,113 @@ export interface StationReportInput {
   payload?: Record<string, unknown>;
 }
 
-/** What a station tells about itself: boots, connector statuses, and reports kept for operators. */
+interface Boot {
+  identity: string;
+  boot: BootInfo;
+  at: Date;
+}
+
+interface StatusReport {
+  identity: string;
+  report: ConnectorStatusReport;
+  receivedAt: Date;
+}
+
+/**
+ * What a station tells about itself: boots, connector statuses, and reports kept for operators.
+ * Boots and statuses come in floods after a reconnect, so the ones that queue while a write is
+ * in flight are written together (BatchQueue); each charger is answered when its row committed.
+ */
 export class StationTelemetry {
+  private readonly boots: BatchQueue<Boot, void>;
+  private readonly statuses: BatchQueue<StatusReport, { applied: boolean }>;
+
   constructor(
     private readonly repository: StationRepository,
     private readonly events: EventPublisher,
+    log: Logger,
     private readonly observer: StationObserver = NO_STATION_OBSERVER,
-  ) {}
+  ) {
+    this.boots = new BatchQueue((batch) => this.writeBoots(batch), { name: 'station boots', maxBatch: 200, concurrency: 2 }, log);
+    this.statuses = new BatchQueue((batch) => this.writeStatuses(batch), { name: 'connector statuses', maxBatch: 200, concurrency: 2 }, log);
+  }
 
-  async recordBoot(identity: string, boot: BootInfo): Promise<void> {
-    const now = new Date();
-    const em = this.repository.fork();
-    const station = await this.repository.requireEntity(em, identity);
-    const previousBootAt = station.lastBootAt ?? null;
-    const previousFirmwareVersion = station.firmwareVersion ?? null;
-    Object.assign(station, {
-      vendor: boot.vendor,
-      model: boot.model,
-      serialNumber: boot.serialNumber ?? null,
-      chargeBoxSerialNumber: boot.chargeBoxSerialNumber ?? null,
-      firmwareVersion: boot.firmwareVersion ?? null,
-      iccid: boot.iccid ?? null,
-      imsi: boot.imsi ?? null,
-      meterType: boot.meterType ?? null,
-      meterSerialNumber: boot.meterSerialNumber ?? null,
-      lastBootAt: now,
-      lastSeenAt: now,
-    });
-    const after = await this.observer.booted(em, { station, at: now, previousBootAt, previousFirmwareVersion });
-    await em.flush();
-    after();
-    this.events.publish('station.status', statusEventOf(station, now, { kind: 'BOOT' }));
+  recordBoot(identity: string, boot: BootInfo): Promise<void> {
+    return this.boots.submit({ identity, boot, at: new Date() });
   }
 
   /**
    * Applies a connector status unless a newer one is already known (chargers resend queued
    * notifications after a reconnect). Every report is kept in the history either way.
    */
-  async recordConnectorStatus(identity: string, report: ConnectorStatusReport): Promise<{ applied: boolean }> {
-    const receivedAt = new Date();
-    // A charger clock running ahead must not make its statuses immune to later ones.
-    const occurredAt = report.occurredAt && report.occurredAt <= receivedAt ? report.occurredAt : receivedAt;
+  recordConnectorStatus(identity: string, report: ConnectorStatusReport): Promise<{ applied: boolean }> {
+    return this.statuses.submit({ identity, report, receivedAt: new Date() });
+  }
+
+  private async writeBoots(batch: readonly Boot[]): Promise<Outcome<void>[]> {
     const em = this.repository.fork();
-    const station = await this.repository.requireEntity(em, identity);
-    const connector = await this.repository.connectorFor(em, station, report.connectorId);
-    const applied = !connector.statusAt || connector.statusAt.getTime() <= occurredAt.getTime();
-    if (applied) Object.assign(connector, { ...statusColumns(report), statusAt: occurredAt });
-    em.create(ConnectorStatusEventSchema, {
-      station,
-      connectorId: report.connectorId,
-      ...statusColumns(report),
-      occurredAt,
-      receivedAt,
-      applied,
+    const stations = await this.repository.entitiesByIdentity(em, batch.map((b) => b.identity));
+    const changes: BootChange[] = [];
+    const outcomes = batch.map(({ identity, boot, at }): Outcome<void> => {
+      const station = stations.get(identity);
+      if (!station) return { ok: false, error: stationNotFound(identity) };
+      const previousBootAt = station.lastBootAt ?? null;
+      const previousFirmwareVersion = station.firmwareVersion ?? null;
+      Object.assign(station, {
+        vendor: boot.vendor,
+        model: boot.model,
+        serialNumber: boot.serialNumber ?? null,
+        chargeBoxSerialNumber: boot.chargeBoxSerialNumber ?? null,
+        firmwareVersion: boot.firmwareVersion ?? null,
+        iccid: boot.iccid ?? null,
+        imsi: boot.imsi ?? null,
+        meterType: boot.meterType ?? null,
+        meterSerialNumber: boot.meterSerialNumber ?? null,
+        lastBootAt: at,
+        lastSeenAt: at,
+      });
+      changes.push({ station, at, previousBootAt, previousFirmwareVersion });
+      return { ok: true, value: undefined };
     });
-    const after = applied ? await this.observer.connectorStatusApplied(em, { station, report, occurredAt }) : () => {};
+    const after = await this.observer.booted(em, changes);
     await em.flush();
     after();
-    if (applied) {
+    for (const { station, at } of changes) this.events.publish('station.status', statusEventOf(station, at, { kind: 'BOOT' }));
+    return outcomes;
+  }
+
+  private async writeStatuses(batch: readonly StatusReport[]): Promise<Outcome<{ applied: boolean }>[]> {
+    const em = this.repository.fork();
+    const stations = await this.repository.entitiesByIdentity(em, batch.map((s) => s.identity));
+    const known = batch.flatMap((s) => {
+      const station = stations.get(s.identity);
+      return station ? [{ station, connectorId: s.report.connectorId }] : [];
+    });
+    const connectors = known.length > 0 ? await this.repository.connectorsFor(em, known) : new Map<string, never>();
+    const changes: ConnectorStatusChange[] = [];
+    const outcomes = batch.map(({ identity, report, receivedAt }): Outcome<{ applied: boolean }> => {
+      const station = stations.get(identity);
+      if (!station) return { ok: false, error: stationNotFound(identity) };
+      const connector = connectors.get(`${station.id}:${report.connectorId}`)!;
+      // A charger clock running ahead must not make its statuses immune to later ones.
+      const occurredAt = report.occurredAt && report.occurredAt <= receivedAt ? report.occurredAt : receivedAt;
+      const applied = !connector.statusAt || connector.statusAt.getTime() <= occurredAt.getTime();
+      if (applied) Object.assign(connector, { ...statusColumns(report), statusAt: occurredAt });
+      em.create(ConnectorStatusEventSchema, {
+        station,
+        connectorId: report.connectorId,
+        ...statusColumns(report),
+        occurredAt,
+        receivedAt,
+        applied,
+      });
+      if (applied) changes.push({ station, report, occurredAt });
+      return { ok: true, value: { applied } };
+    });
+    const after = changes.length > 0 ? await this.observer.connectorStatusesApplied(em, changes) : () => {};
+    await em.flush();
+    after();
+    for (const { station, report, occurredAt } of changes) {
       this.events.publish(
         'station.status',
         statusEventOf(station, occurredAt, {
@@ -87,7 +139,7 @@ export class StationTelemetry {
         }),
       );
     }
-    return { applied };
+    return outcomes;
   }
 
   async recordReport(identity: string, report: StationReportInput): Promise<void> {

@@ -84,6 +84,24 @@ export class StationRepository {
     return station;
   }
 
+  /** For a batch written by the station itself: its entities in one query, by identity (missing ones absent). */
+  async entitiesByIdentity(em: EntityManager, identities: readonly string[]): Promise<Map<string, Station>> {
+    const rows = await em.find(StationSchema, { identity: { $in: [...new Set(identities)] } });
+    return new Map(rows.map((s) => [s.identity, s]));
+  }
+
+  /** Connectors of these stations by `<stationId>:<connectorId>`, created (unsaved) where a report names a new one. */
+  async connectorsFor(em: EntityManager, wanted: readonly { station: Station; connectorId: number }[]): Promise<Map<string, Connector>> {
+    const stationIds = [...new Set(wanted.map((w) => w.station.id))];
+    const rows = await em.find(ConnectorSchema, { station: { $in: stationIds } });
+    const byKey = new Map(rows.map((c) => [`${refId(c.station)}:${c.connectorId}`, c]));
+    for (const { station, connectorId } of wanted) {
+      const key = `${station.id}:${connectorId}`;
+      if (!byKey.has(key)) byKey.set(key, em.create(ConnectorSchema, { station, connectorId }));
+    }
+    return byKey;
+  }
+
   /** A station the caller finds (drivers: any; operators: their organisation's); null otherwise. */
   async findVisible(em: EntityManager, identity: string, visibility: Visibility): Promise<Station | null> {
     const station = await em.findOne(StationSchema, { identity });
@@ -233,15 +251,24 @@ export class StationRepository {
   }
 
   /** What the charger handshake needs; null for an unknown identity. */
-  async credentialsOf(identity: string): Promise<StationCredentials | null> {
-    const row = await this.fork().findOne(StationSchema, { identity }, { fields: ['id', 'passwordHash', 'securityProfile', 'organisation'] });
-    if (!row) return null;
-    return {
-      id: row.id,
-      organisationId: refId(row.organisation),
-      passwordHash: row.passwordHash ?? null,
-      securityProfile: toProfile(row.securityProfile),
-    };
+  /** What the handshakes of these chargers need, in one query; unknown identities are absent. */
+  async credentialsOf(identities: readonly string[]): Promise<Map<string, StationCredentials>> {
+    const rows = await this.fork().find(
+      StationSchema,
+      { identity: { $in: [...new Set(identities)] } },
+      { fields: ['id', 'identity', 'passwordHash', 'securityProfile', 'organisation'] },
+    );
+    return new Map(
+      rows.map((row) => [
+        row.identity,
+        {
+          id: row.id,
+          organisationId: refId(row.organisation),
+          passwordHash: row.passwordHash ?? null,
+          securityProfile: toProfile(row.securityProfile),
+        },
+      ]),
+    );
   }
 
   /** Records a higher profile the station just connected with; never lowers it. */
