@@ -135,8 +135,13 @@ interface EnvelopedRoot {
 
 // A client that stops reading makes every message it is sent pile up in this process. Once
 // the socket's unsent bytes pass the bound the connection is dropped (terminate: a close
-// frame would only queue behind the same backlog), so memory stays bounded and the
-// publisher never waits for it; the client reconnects when it reads again.
+// frame would only queue behind the same backlog, so the client sees 1006 when it reads
+// again and reconnects), so memory stays bounded and the publisher never waits for it.
+// graphql-ws awaits each send's callback before taking a subscription's next event, and ws
+// calls it only once the kernel took the bytes: passed through, a stalled client's events
+// would wait in the subscription's event buffer (up to its 20,000 events) while
+// bufferedAmount stays at one message and never reaches the bound. So the callback is
+// answered as soon as the message is queued, and the backlog is counted where it is.
 function cutOffSlowConsumer(ws: WebSocket, maxBufferedBytes: number, log: Logger): void {
   const send = ws.send.bind(ws) as (data: unknown, cb?: (err?: Error) => void) => void;
   (ws as { send: unknown }).send = (data: unknown, cb?: (err?: Error) => void) => {
@@ -148,6 +153,8 @@ function cutOffSlowConsumer(ws: WebSocket, maxBufferedBytes: number, log: Logger
       cb?.(new Error('connection cut off: client stopped reading'));
       return;
     }
-    send(data, cb);
+    // A failed write closes the socket, which ends its subscriptions; nothing to tell the caller.
+    send(data, () => {});
+    cb?.();
   };
 }
