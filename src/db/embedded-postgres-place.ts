@@ -117,7 +117,7 @@ export async function placeBinaries(runAs: RunAs, fallbackDir: string, log: Logg
     }
   }
   if (!(await canAccess(runAs, join(copy, 'bin', 'postgres')))) {
-    throw unreachable(`its binaries in ${binDir}`, blocked, `nor their copy in ${copy} (cannot enter ${await blockingFolder(runAs, join(copy, 'bin', 'postgres'))})`);
+    throw unreachable(`its binaries in ${binDir}`, blocked, `nor their copy in ${copy} (cannot enter ${await blockingFolder(runAs, join(copy, 'bin', 'postgres'))}; EMBEDDED_PG_FALLBACK_DIR names that folder)`);
   }
   log.info('running the embedded PostgreSQL binaries from a copy the postgres OS user can reach', { binDir: join(copy, 'bin') });
   return { binDir: join(copy, 'bin') };
@@ -146,7 +146,7 @@ export async function placeCluster(runAs: RunAs, dir: string, fallbackDir: strin
 
   const blocked = await blockingFolder(runAs, dir);
   if (existsSync(join(dir, 'data', 'PG_VERSION'))) {
-    throw unreachable(`its data in ${join(dir, 'data')}`, blocked, 'and it is not moved elsewhere on its own');
+    throw unreachable(`its data in ${join(dir, 'data')}`, blocked, 'and existing data is not moved elsewhere on its own');
   }
   const base = join(fallbackDir, createHash('sha256').update(dir).digest('hex').slice(0, 16));
   try {
@@ -158,7 +158,7 @@ export async function placeCluster(runAs: RunAs, dir: string, fallbackDir: strin
     throw unreachable(`its data folder ${dir}`, blocked, `creating ${base} instead failed (${firstLine(err)})`);
   }
   if (!(await canAccess(runAs, base))) {
-    throw unreachable(`its data folder ${dir}`, blocked, `nor ${base} (cannot enter ${await blockingFolder(runAs, base)})`);
+    throw unreachable(`its data folder ${dir}`, blocked, `nor ${base} (cannot enter ${await blockingFolder(runAs, base)}; EMBEDDED_PG_FALLBACK_DIR names that folder)`);
   }
   log.warn('the postgres OS user cannot enter EMBEDDED_PG_DIR; the embedded data lives in a folder it can', {
     embeddedPgDir: dir,

@@ -153,7 +153,8 @@ function startPostmaster(binDir: string, dataDir: string, base: string, port: nu
         resolve({ stop });
       }
     });
-    child.once('error', (err) => {
+    child.on('error', (err) => {
+      if (ready) return log.error('embedded PostgreSQL process error', { err });
       clearTimeout(timer);
       reject(new EmbeddedPostgresError(`embedded PostgreSQL: cannot run ${join(binDir, 'postgres')}: ${err.message}`));
     });
