@@ -45,11 +45,18 @@ export async function startEmbeddedPostgres(
   const { binDir } = await placeBinaries(runAs, fallbackDir, log);
   const { base, dataDir } = await placeCluster(runAs, dir, fallbackDir, log);
 
-  const passwordFile = join(base, 'superuser-password');
+  // Always in `dir`, also when the cluster lives elsewhere: only we read it, and tools that
+  // connect to the embedded database (scripts/bench) look for it there.
+  const passwordFile = join(dir, 'superuser-password');
   let password: string;
   if (existsSync(passwordFile)) {
     password = (await readFile(passwordFile, 'utf8')).trim();
   } else {
+    if (existsSync(join(dataDir, 'PG_VERSION'))) {
+      throw new EmbeddedPostgresError(
+        `embedded PostgreSQL: the cluster in ${dataDir} exists but its password file ${passwordFile} is gone; restore the file, or remove ${dataDir} to start with an empty database`,
+      );
+    }
     password = randomBytes(24).toString('base64url');
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   }

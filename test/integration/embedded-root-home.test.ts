@@ -82,6 +82,8 @@ describe.skipIf(!asRoot)('npm start as root in a checkout the postgres OS user c
     expect(readFileSync(join(cluster, 'checkout'), 'utf8').trim()).toBe(join(checkout, '.data', 'postgres'));
     expect(existsSync(join(cluster, 'data', 'PG_VERSION'))).toBe(true);
     expect(existsSync(join(checkout, '.data', 'postgres', 'data'))).toBe(false);
+    // Its password stays in EMBEDDED_PG_DIR, where only root (the server) reads it.
+    expect(existsSync(join(checkout, '.data', 'postgres', 'superuser-password'))).toBe(true);
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
