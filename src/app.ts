@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { bodyLimitRoute } from './http/body-limit.js';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -89,9 +89,11 @@ async function listen(
   // The access policy is the one place operator file endpoints are authorised: the same
   // credentials as the GraphQL API, and each file only for whoever operates its station.
   const fileAccess = bearerFileAccess(services.app, (req) => requestOrigin(req, config.trustProxy).remoteAddress);
+  const handleGraphql = (req: IncomingMessage, res: ServerResponse) => void graphql.yoga.handle(req, res);
   const onRequest = routeRequests(
     [
-      bodyLimitRoute('/graphql', config.graphqlLimits.maxBodyBytes),
+      // GraphQL over HTTP (POST /graphql) reaches yoga only through the body bound.
+      bodyLimitRoute('/graphql', config.graphqlLimits.maxBodyBytes, handleGraphql),
       createFileRoutes({ diagnostics: services.app.diagnostics, firmwareFiles: services.app.firmwareFiles, access: fileAccess, log }),
       createInvoiceRoutes({ invoices: services.app.invoices, access: fileAccess, log }),
       createPaymentRoutes({ webhooks: services.app.paymentWebhooks, guestCheckout: services.app.guestCheckout, log }),
@@ -101,7 +103,7 @@ async function listen(
         return { up: db === 'up' && redis !== 'down', fields: { stationsConnected: ocpp.connectedCount(), events: events.transport, commands: router.transport, database: db, redis } };
       }),
     ],
-    (req, res) => void graphql.yoga.handle(req, res),
+    handleGraphql,
   );
   // With a certificate the one port speaks HTTPS/WSS only: GraphQL and chargers (profile 2) alike.
   const server: Server | HttpsServer = tls

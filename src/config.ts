@@ -18,6 +18,8 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
   EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  // As root only: where the embedded data and binaries go when the postgres OS user cannot reach them.
+  EMBEDDED_PG_FALLBACK_DIR: z.string().default('/var/lib/voltline-csms'),
   REDIS_URL: z.string().optional(),
   EVENTS_CHANNEL_PREFIX: z.string().default('csms'),
   OCPP_AUTO_REGISTER: bool.default('false'),
@@ -147,7 +149,7 @@ export interface Config {
   port: number;
   host: string;
   nodeId: string;
-  database: { url: string; poolMax: number } | { embedded: { dir: string; port: number } };
+  database: { url: string; poolMax: number } | { embedded: { dir: string; port: number; fallbackDir: string } };
   redisUrl: string | undefined;
   eventsChannelPrefix: string;
   /** Serve HTTPS/WSS on the one port with this certificate and key (PEM files). */
@@ -247,7 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeId: e.NODE_ID ?? `${hostname()}:${e.PORT}`,
     database: e.DATABASE_URL
       ? { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
-      : { embedded: { dir: resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT } },
+      : { embedded: { dir: resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT, fallbackDir: resolve(e.EMBEDDED_PG_FALLBACK_DIR) } },
     redisUrl: e.REDIS_URL,
     eventsChannelPrefix: e.EVENTS_CHANNEL_PREFIX,
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: resolve(e.TLS_CERT_FILE), keyFile: resolve(e.TLS_KEY_FILE) } : null,

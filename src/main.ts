@@ -1,5 +1,6 @@
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { EmbeddedPostgresError } from './db/embedded-postgres-place.js';
 import { createLogger, flushLogs } from './logger.js';
 
 // Composition root: read the environment once, start, and stop cleanly on a signal.
@@ -25,13 +26,15 @@ const app = await startApp(config, log).catch((err) => {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
-  log.error('failed to start', { err });
+  // The embedded PostgreSQL could not start: its message says why and what to do, in one line.
+  if (err instanceof EmbeddedPostgresError) log.error(err.message);
+  else log.error('failed to start', { err });
   return exit(1);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  // embedded-postgres installs an exit hook that exits on the next tick, cutting app.stop()
-  // short (chargers left marked online, samples unwritten); our stop stops PostgreSQL itself.
+  // No library's own signal hook may end the process before app.stop() has finished
+  // (chargers left marked online, samples unwritten); our stop stops the embedded PostgreSQL.
   process.removeAllListeners(signal);
   process.once(signal, () => {
     log.info('shutting down', { signal });

@@ -29,7 +29,8 @@ export async function openDatabase(
     url = config.database.url;
     poolMax = config.database.poolMax;
   } else {
-    const embedded = await startEmbeddedPostgres(config.database.embedded.dir, config.database.embedded.port, log);
+    const { dir, port, fallbackDir } = config.database.embedded;
+    const embedded = await startEmbeddedPostgres(dir, port, log, { fallbackDir });
     url = embedded.url;
     stopEmbedded = embedded.stop;
   }

@@ -13,9 +13,10 @@ export interface ServerProcess {
 /**
  * `node --import tsx src/main.ts` in its own process, as an operator runs it, with exactly
  * `env` (nothing inherited). Needs LOG_LEVEL info or lower: the URL is read from the log.
+ * `cwd`: another checkout to run (its own src/ and node_modules/); this one by default.
  */
-export async function spawnServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+export async function spawnServer(env: Record<string, string | undefined>, options: { cwd?: string } = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: options.cwd ?? root, env, stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { getIntrospectionQuery } from 'graphql';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.js';
 import { dataOf, startTestApp, subscribe, type TestApp } from '../helpers/test-app.js';
@@ -9,6 +10,39 @@ const post = (app: TestApp, body: string, token: string | null = app.adminToken)
     headers: { 'content-type': 'application/json', accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body,
   });
+
+/**
+ * POSTs `chunks` to /graphql with Transfer-Encoding: chunked (no Content-Length), one write
+ * each, and stops writing once an answer has come. Settles with the status, the body, and how
+ * many bytes were written before the answer came.
+ */
+async function postChunked(app: TestApp, chunks: Iterable<string>): Promise<{ status: number; body: any; written: number }> {
+  const url = new URL('/graphql', app.url);
+  const req = httpRequest(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${app.adminToken}`, 'transfer-encoding': 'chunked' },
+  });
+  let answered = false;
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
+    req.once('response', (res) => {
+      answered = true;
+      resolve(res);
+    });
+    // The server closes the connection after refusing; a write in flight then fails.
+    req.on('error', (err) => (answered ? undefined : reject(err)));
+  });
+  let written = 0;
+  for (const chunk of chunks) {
+    if (answered || req.destroyed) break;
+    written += Buffer.byteLength(chunk);
+    if (!req.write(chunk)) await new Promise<void>((resolve) => { req.once('drain', resolve); void response.then(() => resolve(), () => resolve()); });
+  }
+  if (!answered && !req.destroyed) req.end();
+  const res = await response;
+  let text = '';
+  for await (const part of res) text += part;
+  return { status: res.statusCode!, body: JSON.parse(text), written };
+}
 
 const codesOf = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.map((e) => e.extensions?.code);
 
@@ -56,6 +90,27 @@ describe('API limits', () => {
     expect(res.status).toBe(413);
     expect(codesOf(await res.json())).toEqual(['REQUEST_TOO_LARGE']);
     // and the server still answers afterwards
+    expect(dataOf(await app.gql(`{ __typename }`))).toEqual({ __typename: 'Query' });
+  });
+
+  it('counts a chunked body (no Content-Length) as it streams in and refuses it with 413 past the bound', async () => {
+    const bound = 2 * 1024 * 1024; // GRAPHQL_MAX_BODY_BYTES' default
+    function* body() {
+      yield '{"query":"{ __typename }","variables":{"pad":"';
+      for (let i = 0; i < 1000; i++) yield 'x'.repeat(64 * 1024); // up to ~64 MB, if nothing stopped it
+      yield '"}}';
+    }
+    const refused = await postChunked(app, body());
+    expect(refused.status).toBe(413);
+    expect(codesOf(refused.body)).toEqual(['REQUEST_TOO_LARGE']);
+    expect(refused.body.errors[0].extensions.maxBytes).toBe(bound);
+    // Refused while the upload was under way, not after all of it had been sent.
+    expect(refused.written).toBeLessThan(16 * bound);
+
+    // A chunked body within the bound is read whole and answered as usual.
+    const fine = await postChunked(app, ['{"query":"{ __type', 'name }","variables":{"pad":"', 'x'.repeat(100_000), '"}}']);
+    expect(fine.status).toBe(200);
+    expect(fine.body).toEqual({ data: { __typename: 'Query' } });
     expect(dataOf(await app.gql(`{ __typename }`))).toEqual({ __typename: 'Query' });
   });
 
