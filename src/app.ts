@@ -146,6 +146,8 @@ async function listen(
       { name: 'command router', run: () => router.close() },
       { name: 'http connections', run: () => server.closeAllConnections() },
       { name: 'services', run: () => services.close() },
+      // Renewed until this node's stations are offline (ocpp, services), then given up.
+      { name: 'node lease', run: () => services.lease.stop() },
       { name: 'events', run: () => events.close() },
       { name: 'database', run: () => database.close() },
     ],
