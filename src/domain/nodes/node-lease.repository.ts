@@ -36,10 +36,11 @@ export class NodeLeaseRepository {
     if (nodeIds.length === 0) return [];
     const rows: { node_id: string }[] = await this.orm.em.fork().execute(
       `insert into node_lease (node_id, started_at, renewed_at, expires_at)
-       select n, now(), now(), now() - interval '1 millisecond' from unnest(?::text[]) as n
+       select n, now(), now(), now() - interval '1 millisecond' from jsonb_array_elements_text(?::jsonb) as n
        on conflict (node_id) do nothing
        returning node_id`,
-      [nodeIds],
+      // As one JSON parameter: the driver would spread an array into a list of values.
+      [JSON.stringify(nodeIds)],
     );
     return rows.map((r) => r.node_id);
   }
