@@ -78,6 +78,9 @@ async function listen(
   await services.recover();
   edge = await createOcppEdge(config, log, services);
   const { server: ocpp, router } = edge;
+  // Another node took this one for dead and marked its stations offline: the chargers reconnect,
+  // and connecting marks them online again.
+  services.lease.onLost(() => void ocpp.disconnectAll('Node lease lost, please reconnect'));
 
   const graphql = createGraphQLServer({
     services: services.app,

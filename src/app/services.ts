@@ -88,7 +88,7 @@ export interface Services {
   chargerAuth: ChargerAuthService;
   presence: StationPresence;
   /** This node's lease: written by recover(), given up by stop() once its stations are offline. */
-  lease: Pick<NodeLeaseService, 'stop'>;
+  lease: Pick<NodeLeaseService, 'stop' | 'onLost'>;
   /** Work a previous run left half-done, put right before taking traffic. */
   recover(): Promise<void>;
   /** Lets in-flight work record its outcome and writes what was acknowledged; after the sockets close. */

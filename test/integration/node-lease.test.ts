@@ -126,6 +126,28 @@ describe('a node that dies and is not restarted', () => {
     expect(await leaseOf(nodeC)).toBeUndefined();
   });
 
+  it('a live node that lost its lease (swept while cut off) tells its chargers to reconnect, which brings them back online', { timeout: 30_000 }, async () => {
+    const nodeD = `lease-d-${hex()}`;
+    const d = await startTestApp({ ...SHORT_LEASE, NODE_ID: nodeD });
+    try {
+      const { identity } = await aStation(d);
+      const charger = await connectCharger(d.ocppUrl, identity);
+      await charger.call('BootNotification', bootNotification());
+      // What a sweep leaves when the node's renewals did not reach the database for a TTL.
+      await db.query(`delete from node_lease where node_id = $1`, [nodeD]);
+      await db.query(`update station set online = false, connected_node_id = null where identity = $1`, [identity]);
+
+      expect(await charger.closed).toEqual({ code: 1012, reason: 'Node lease lost, please reconnect' });
+      expect((await leaseOf(nodeD))?.expired).toBe(false);
+      const again = await connectCharger(d.ocppUrl, identity);
+      await again.call('BootNotification', bootNotification());
+      expect(await stationRow(identity)).toEqual({ online: true, connected_node_id: nodeD });
+      await again.close();
+    } finally {
+      await d.stop();
+    }
+  });
+
   it('releases stations of a node with no lease at all once none connected for a TTL, not those just connected', { timeout: 30_000 }, async () => {
     const old = await aStation(sweeper);
     const fresh = await aStation(sweeper);

@@ -19,6 +19,7 @@ export class NodeLeaseService {
   private timer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> | undefined;
   private stopped = false;
+  private readonly lostListeners: (() => void)[] = [];
 
   constructor(
     private readonly repository: NodeLeaseRepository,
@@ -32,6 +33,14 @@ export class NodeLeaseService {
     this.timer.unref();
   }
 
+  /**
+   * Called when a renewal finds the lease gone: another node took this one for dead and marked
+   * its stations offline, though their sockets are still open here.
+   */
+  onLost(listener: () => void): void {
+    this.lostListeners.push(listener);
+  }
+
   /** One renewal at a time; a failed one is logged and the next tick tries again. */
   renew(): Promise<void> {
     if (this.stopped) return Promise.resolve();
@@ -40,8 +49,9 @@ export class NodeLeaseService {
         const { created } = await this.repository.upsert(this.options.nodeId, this.options.ttlSeconds, false);
         if (created) {
           // We went unrenewed past the TTL (a database outage, a stalled process) and another node
-          // released our stations: they show offline until their chargers reconnect.
+          // released our stations. The lease is ours again; the listeners get the chargers back.
           this.log.error('this node lost its lease: another node marked its stations offline', { nodeId: this.options.nodeId });
+          for (const listener of this.lostListeners) listener();
         }
       } catch (err) {
         this.log.warn('node lease renewal failed', { nodeId: this.options.nodeId, err });
