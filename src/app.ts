@@ -78,6 +78,9 @@ async function listen(
   await services.recover();
   edge = await createOcppEdge(config, log, services);
   const { server: ocpp, router } = edge;
+  // Another node took this one for dead and marked its stations offline: the chargers reconnect,
+  // and connecting marks them online again.
+  services.lease.onLost(() => void ocpp.disconnectAll('Node lease lost, please reconnect'));
 
   const graphql = createGraphQLServer({
     services: services.app,
@@ -148,6 +151,8 @@ async function listen(
       { name: 'command router', run: () => router.close() },
       { name: 'http connections', run: () => server.closeAllConnections() },
       { name: 'services', run: () => services.close() },
+      // Renewed until this node's stations are offline (ocpp, services), then given up.
+      { name: 'node lease', run: () => services.lease.stop() },
       { name: 'events', run: () => events.close() },
       { name: 'database', run: () => database.close() },
     ],

@@ -14,6 +14,9 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
   NODE_ID: z.string().min(1).optional(),
+  // A node that renews nothing for NODE_LEASE_TTL_SECONDS is taken for dead: its stations go offline.
+  NODE_LEASE_TTL_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
+  NODE_LEASE_RENEW_SECONDS: seconds.default(15),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
   EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
@@ -139,6 +142,10 @@ const envSchema = z.object({
   if (new Dec(e.PAYMENT_HOLD_AMOUNT).lte(0) || new Dec(e.PAYMENT_HOLD_AMOUNT).decimalPlaces() > minorDigits(e.PAYMENT_CURRENCY)) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PAYMENT_HOLD_AMOUNT'], message: `a positive amount with at most ${minorDigits(e.PAYMENT_CURRENCY)} decimals in ${e.PAYMENT_CURRENCY}` });
   }
+  // A node must renew before its lease runs out, else it is taken for dead between two renewals.
+  if (e.NODE_LEASE_RENEW_SECONDS >= e.NODE_LEASE_TTL_SECONDS) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['NODE_LEASE_RENEW_SECONDS'], message: `must be less than NODE_LEASE_TTL_SECONDS (${e.NODE_LEASE_TTL_SECONDS})` });
+  }
   // A secret made up on the spot would log everyone out on each restart, and differ per node.
   if (e.DATABASE_URL && !e.JWT_SECRET) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['JWT_SECRET'], message: 'required when DATABASE_URL is set (e.g. `openssl rand -base64 48`)' });
@@ -149,6 +156,8 @@ export interface Config {
   port: number;
   host: string;
   nodeId: string;
+  /** This node's liveness claim: renewed every renewSeconds, taken for dead after ttlSeconds. */
+  nodeLease: { ttlSeconds: number; renewSeconds: number };
   database: { url: string; poolMax: number } | { embedded: { dir: string; port: number; fallbackDir: string } };
   redisUrl: string | undefined;
   eventsChannelPrefix: string;
@@ -247,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     // Stations are tracked per node; two nodes on one host differ by port.
     nodeId: e.NODE_ID ?? `${hostname()}:${e.PORT}`,
+    nodeLease: { ttlSeconds: e.NODE_LEASE_TTL_SECONDS, renewSeconds: e.NODE_LEASE_RENEW_SECONDS },
     database: e.DATABASE_URL
       ? { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
       : { embedded: { dir: resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT, fallbackDir: resolve(e.EMBEDDED_PG_FALLBACK_DIR) } },

@@ -15,6 +15,9 @@ import { FirmwareProgressService } from '../domain/firmware/firmware-progress.se
 import { FirmwareRolloutService } from '../domain/firmware/firmware-rollout.service.js';
 import { InvoiceService } from '../domain/invoices/invoice.service.js';
 import { MonitoringService } from '../domain/monitoring/monitoring.service.js';
+import { LeaseSweepService } from '../domain/nodes/lease-sweep.service.js';
+import { NodeLeaseRepository } from '../domain/nodes/node-lease.repository.js';
+import { NodeLeaseService } from '../domain/nodes/node-lease.service.js';
 import { ChargingLimitService } from '../domain/operations/charging-limit.service.js';
 import { CommandRunner } from '../domain/operations/command-runner.js';
 import { LocalListService } from '../domain/operations/local-list.service.js';
@@ -84,6 +87,8 @@ export interface Services {
   ocpp: OcppServices;
   chargerAuth: ChargerAuthService;
   presence: StationPresence;
+  /** This node's lease: written by recover(), given up by stop() once its stations are offline. */
+  lease: Pick<NodeLeaseService, 'stop' | 'onLost'>;
   /** Work a previous run left half-done, put right before taking traffic. */
   recover(): Promise<void>;
   /** Lets in-flight work record its outcome and writes what was acknowledged; after the sockets close. */
@@ -102,6 +107,17 @@ export async function createServices({ config, log, database, events, link, publ
   const monitoring = new MonitoringService(orm, events, stationRows);
   const stations = new StationRegistry(stationRows, audit, { autoRegister: config.ocpp.autoRegister }, log);
   const presence = new StationPresence(stationRows, events, { nodeId: config.nodeId }, log, monitoring);
+  const leases = new NodeLeaseRepository(orm);
+  const lease = new NodeLeaseService(leases, { nodeId: config.nodeId, ...config.nodeLease }, log);
+  const leaseSweep = new LeaseSweepService(
+    leases,
+    {
+      nodesConnectedOnlyBefore: (seconds) => stationRows.nodesConnectedOnlyBefore(seconds),
+      releaseStationsOfNode: (nodeId, reason) => presence.releaseStationsOfNode(nodeId, reason),
+    },
+    { ttlSeconds: config.nodeLease.ttlSeconds },
+    log,
+  );
   const telemetry = new StationTelemetry(stationRows, events, log, monitoring);
   const chargerAuth = new ChargerAuthService(stations, audit, { allowUnsecured: config.ocpp.allowUnsecured }, log);
   const access = new StationAccessService(orm, audit, stationRows);
@@ -241,7 +257,7 @@ export async function createServices({ config, log, database, events, link, publ
     heartbeatIntervalSeconds: config.ocpp.heartbeatIntervalSeconds,
   };
 
-  for (const handler of jobHandlers({ log, cdrs, plans, planBilling, invoices: invoiceService, payments, guestCheckout, billingAccounts, meterPartitions })) {
+  for (const handler of jobHandlers({ log, cdrs, plans, planBilling, invoices: invoiceService, payments, guestCheckout, billingAccounts, meterPartitions, leaseSweep })) {
     jobs.handle(handler);
   }
 
@@ -250,6 +266,7 @@ export async function createServices({ config, log, database, events, link, publ
     ocpp,
     chargerAuth,
     presence,
+    lease,
     async recover() {
       if (config.auth.admin) {
         const outcome = await accounts.ensureAdmin(config.auth.admin.email, config.auth.admin.password);
@@ -257,6 +274,8 @@ export async function createServices({ config, log, database, events, link, publ
       }
       // Today's partition exists before the first charger writes (the job keeps it so after).
       await meterPartitions.ensure();
+      // Before chargers can connect: a sweep on another node takes a node without a lease for dead.
+      await lease.start();
       const released = await presence.releaseStationsOfThisNode();
       if (released) log.info('marked stations of a previous run offline', { count: released });
       const interrupted = await firmwareProgress.failInterruptedJobs();

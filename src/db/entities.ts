@@ -15,6 +15,7 @@ import { DiagnosticsRequestSchema } from '../domain/diagnostics/diagnostics-requ
 import { FirmwareFileSchema } from '../domain/firmware/firmware-file.entity.js';
 import { FirmwareJobSchema } from '../domain/firmware/firmware-job.entity.js';
 import { FirmwareRolloutSchema } from '../domain/firmware/firmware-rollout.entity.js';
+import { NodeLeaseSchema } from '../domain/nodes/node-lease.entity.js';
 import { AlertSchema } from '../domain/monitoring/alert.entity.js';
 import { ExpectedRebootSchema } from '../domain/monitoring/expected-reboot.entity.js';
 import { FaultSchema } from '../domain/monitoring/fault.entity.js';
@@ -81,4 +82,5 @@ export const entities = [
   WebhookEventSchema,
   BillingAccountSchema,
   BillingAccountMemberSchema,
+  NodeLeaseSchema,
 ];

@@ -24,6 +24,8 @@ export interface Jobs {
   'billing.account-period': Record<string, never>;
   /** Create meter_sample's coming day partitions, drop those past METER_RETENTION_DAYS (scheduled hourly). */
   'sessions.meter-partitions': Record<string, never>;
+  /** Mark the stations of nodes whose lease expired offline (scheduled every minute). */
+  'nodes.sweep-leases': Record<string, never>;
 }
 
 export type JobName = keyof Jobs;

@@ -1,6 +1,7 @@
 import type { CdrService } from '../domain/cdrs/cdr.service.js';
 import type { InvoiceService } from '../domain/invoices/invoice.service.js';
 import type { JobName } from '../domain/jobs.js';
+import type { LeaseSweepService } from '../domain/nodes/lease-sweep.service.js';
 import type { BillingAccountService } from '../domain/payments/billing-account.service.js';
 import type { GuestCheckoutService } from '../domain/payments/guest-checkout.service.js';
 import type { PaymentService } from '../domain/payments/payment.service.js';
@@ -11,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { billingAccountPeriodJob, billingAccountPeriodSchedule } from './billing-account-period.js';
 import type { JobHandler, JobSchedule } from './job-queue.js';
 import { expireHoldsJob, expireHoldsSchedule } from './payments-expire-holds.js';
+import { sweepLeasesJob, sweepLeasesSchedule } from './nodes-sweep-leases.js';
 import { guestStartJob } from './payments-guest-start.js';
 import { billPlanPeriod } from './plans-bill-period.js';
 import { rollPlanPeriods, rollPlanPeriodsSchedule } from './plans-roll-periods.js';
@@ -32,6 +34,8 @@ export interface JobServices {
   guestCheckout: GuestCheckoutService;
   billingAccounts: BillingAccountService;
   meterPartitions: Pick<MeterPartitionService, 'ensure'>;
+  /** Releases the stations of dead nodes. */
+  leaseSweep: Pick<LeaseSweepService, 'sweep'>;
 }
 
 // The one list of job handlers and recurring schedules. A new job adds its file here.
@@ -49,9 +53,10 @@ export function jobHandlers(s: JobServices): JobHandler<JobName>[] {
     guestStartJob(s),
     billingAccountPeriodJob(s),
     meterPartitionsJob(s),
+    sweepLeasesJob(s),
   ] as JobHandler<JobName>[];
 }
 
 export function jobSchedules(): JobSchedule<JobName>[] {
-  return [rollPlanPeriodsSchedule, expireHoldsSchedule, billingAccountPeriodSchedule, meterPartitionsSchedule] as JobSchedule<JobName>[];
+  return [rollPlanPeriodsSchedule, expireHoldsSchedule, billingAccountPeriodSchedule, meterPartitionsSchedule, sweepLeasesSchedule] as JobSchedule<JobName>[];
 }

@@ -36,6 +36,8 @@ export interface OcppServer {
   call(identity: string, action: string, payload: unknown, timeoutMs?: number): Promise<unknown>;
   isConnected(identity: string): boolean;
   connectedCount(): number;
+  /** Close every charger socket (1012, service restart) but go on accepting: the chargers reconnect. */
+  disconnectAll(reason: string): Promise<void>;
   /** Close every charger socket (1001) and wait until all are closed. */
   close(): Promise<void>;
 }
@@ -44,6 +46,7 @@ const MAX_IDENTITY_LENGTH = 48;
 /** Close code for a socket superseded by a newer connection of the same identity. */
 export const CLOSE_CODE_REPLACED = 4000;
 const CLOSE_CODE_GOING_AWAY = 1001;
+const CLOSE_CODE_SERVICE_RESTART = 1012;
 // How long a closing peer gets to complete the closing handshake before we cut it.
 const CLOSE_GRACE_MS = 2000;
 // Shorter for a replaced socket: it is usually half-open (the charger rebooted), and the
@@ -186,6 +189,15 @@ export function createOcppServer(options: OcppServerOptions): OcppServer {
     return entry.connection.call(action, payload, timeoutMs);
   }
 
+  async function disconnectAll(reason: string): Promise<void> {
+    await Promise.all(
+      [...stations.values()].map(async ({ connection, finished }) => {
+        await connection.close(CLOSE_CODE_SERVICE_RESTART, reason, CLOSE_GRACE_MS);
+        await finished;
+      }),
+    );
+  }
+
   async function close(): Promise<void> {
     closing = true;
     await Promise.all(
@@ -203,6 +215,7 @@ export function createOcppServer(options: OcppServerOptions): OcppServer {
     call,
     isConnected: (identity) => stations.get(identity)?.connection.isOpen ?? false,
     connectedCount: () => stations.size,
+    disconnectAll,
     close,
   };
 }

@@ -78,6 +78,14 @@ describe('loadConfig', () => {
     expect(c.auth.jwtSecret).toEqual({ generatedFile: '/srv/csms/.data/jwt-secret' });
   });
 
+  it('renews the node lease well within its TTL, and refuses a renewal interval that is not shorter', () => {
+    expect(loadConfig({}).nodeLease).toEqual({ ttlSeconds: 60, renewSeconds: 15 });
+    expect(loadConfig({ NODE_LEASE_TTL_SECONDS: '3', NODE_LEASE_RENEW_SECONDS: '1' }).nodeLease).toEqual({ ttlSeconds: 3, renewSeconds: 1 });
+    expect(() => loadConfig({ NODE_LEASE_TTL_SECONDS: '30', NODE_LEASE_RENEW_SECONDS: '30' })).toThrow(/NODE_LEASE_RENEW_SECONDS: must be less than NODE_LEASE_TTL_SECONDS \(30\)/);
+    expect(() => loadConfig({ NODE_LEASE_RENEW_SECONDS: '90' })).toThrow('NODE_LEASE_RENEW_SECONDS');
+    expect(() => loadConfig({ NODE_LEASE_TTL_SECONDS: '1' })).toThrow('NODE_LEASE_TTL_SECONDS');
+  });
+
   it('takes the first admin from ADMIN_EMAIL and ADMIN_PASSWORD, both or neither', () => {
     expect(() => loadConfig({ ADMIN_EMAIL: 'a@example.com' })).toThrow(/ADMIN_PASSWORD/);
     expect(() => loadConfig({ ADMIN_PASSWORD: 'long enough' })).toThrow(/ADMIN_EMAIL/);

@@ -306,6 +306,21 @@ export class StationRepository {
     return em.find(StationSchema, { connectedNodeId: nodeId });
   }
 
+  /**
+   * Nodes the database places stations on, none of which connected within the last `seconds`
+   * (a node that is still up takes new connections; a dead one has not since it died).
+   */
+  async nodesConnectedOnlyBefore(seconds: number): Promise<string[]> {
+    const rows: { node_id: string }[] = await this.fork().execute(
+      `select connected_node_id as node_id from station
+        where connected_node_id is not null
+        group by connected_node_id
+       having max(coalesce(connected_at, '-infinity')) < now() - make_interval(secs => ?)`,
+      [seconds],
+    );
+    return rows.map((r) => r.node_id);
+  }
+
   async setHeartbeat(identity: string, at: Date): Promise<void> {
     await this.fork().nativeUpdate(StationSchema, { identity }, { lastHeartbeatAt: at });
   }
