@@ -45,6 +45,7 @@ import { SessionService } from '../domain/sessions/session.service.js';
 import { ChargerAuthService } from '../domain/stations/charger-auth.service.js';
 import { StationPresence } from '../domain/stations/station-presence.service.js';
 import { StationRegistry } from '../domain/stations/station-registry.service.js';
+import { StationHotRows } from '../domain/stations/station-hot-rows.js';
 import { StationRepository } from '../domain/stations/station.repository.js';
 import { StationTelemetry } from '../domain/stations/station-telemetry.service.js';
 import { TariffService } from '../domain/tariffs/tariff.service.js';
@@ -103,10 +104,11 @@ export async function createServices({ config, log, database, events, link, publ
     log,
   );
   const audit = new AuditService(orm, log);
-  const stationRows = new StationRepository(orm);
+  const stationRows = new StationRepository(orm, database.pool);
+  const stationHotRows = new StationHotRows(database.pool);
   const monitoring = new MonitoringService(orm, events, stationRows);
-  const stations = new StationRegistry(stationRows, audit, { autoRegister: config.ocpp.autoRegister }, log);
-  const presence = new StationPresence(stationRows, events, { nodeId: config.nodeId }, log, monitoring);
+  const stations = new StationRegistry(stationRows, stationHotRows, audit, { autoRegister: config.ocpp.autoRegister }, log);
+  const presence = new StationPresence(stationRows, stationHotRows, events, { nodeId: config.nodeId }, log, monitoring);
   const leases = new NodeLeaseRepository(orm);
   const lease = new NodeLeaseService(leases, { nodeId: config.nodeId, ...config.nodeLease }, log);
   const leaseSweep = new LeaseSweepService(
@@ -118,7 +120,7 @@ export async function createServices({ config, log, database, events, link, publ
     { ttlSeconds: config.nodeLease.ttlSeconds },
     log,
   );
-  const telemetry = new StationTelemetry(stationRows, events, log, monitoring);
+  const telemetry = new StationTelemetry(stationRows, stationHotRows, events, log, monitoring);
   const chargerAuth = new ChargerAuthService(stations, audit, { allowUnsecured: config.ocpp.allowUnsecured }, log);
   const access = new StationAccessService(orm, audit, stationRows);
   const idTokens = new IdTokenService(orm, audit, access, { maxConcurrentSessions: config.authorization.maxConcurrentSessions });

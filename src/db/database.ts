@@ -42,7 +42,7 @@ export async function openDatabase(
     }
     const pool = new pg.Pool({
       connectionString: url,
-      max: 4,
+      max: 8,
       // A database that accepts TCP but never answers must fail the batch, not hang it.
       connectionTimeoutMillis: 5_000,
     });

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { openOrm } from '../../src/db/orm.js';
@@ -5,23 +6,27 @@ import { AuditService } from '../../src/domain/audit/audit.service.js';
 import { ChargerAuthService, type ChargerHandshake } from '../../src/domain/stations/charger-auth.service.js';
 import { SYSTEM_CALLER } from '../../src/domain/caller.js';
 import { StationRegistry } from '../../src/domain/stations/station-registry.service.js';
+import { StationHotRows } from '../../src/domain/stations/station-hot-rows.js';
 import { StationRepository } from '../../src/domain/stations/station.repository.js';
 import { createLogger } from '../../src/logger.js';
 import { uniqueId } from '../helpers/test-app.js';
 
 // The service against the real database, without sockets: what the cache and the limiter save.
 let orm: MikroORM;
+let pool: pg.Pool;
 let stations: StationRegistry;
 let audit: AuditService;
 const log = createLogger('silent');
 
 beforeAll(async () => {
   orm = await openOrm(inject('databaseUrl'), 4);
+  pool = new pg.Pool({ connectionString: inject('databaseUrl'), max: 2 });
   audit = new AuditService(orm, log);
-  stations = new StationRegistry(new StationRepository(orm), audit, { autoRegister: false }, log);
+  stations = new StationRegistry(new StationRepository(orm, pool), new StationHotRows(pool), audit, { autoRegister: false }, log);
 });
 afterAll(async () => {
   await orm?.close(true);
+  await pool?.end();
 });
 
 const handshake = (identity: string, password?: string, secure = false): ChargerHandshake => ({

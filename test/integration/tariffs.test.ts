@@ -233,7 +233,7 @@ describe('assignment and the price before charging', () => {
     const stationTariff = await createAs(operatorA, anInput('Plain', '0.49'));
     dataOf(await app.gqlAs(operatorA.accessToken, ASSIGN, { input: { tariffId: stationTariff.id, stationIdentity: stationA.identity, connectorId: 5 } }));
     const orm = app.database.orm;
-    const lookup = new TariffService(orm, new StationRepository(orm), {
+    const lookup = new TariffService(orm, new StationRepository(orm, app.database.pool), {
       ocpi: { countryCode: 'DE', partyId: 'ALL' },
       planTariffs: { tariffIdFor: async (userId) => (userId === driver.id ? planTariff.id : null) },
     });

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { refId } from '../../db/ref.js';
 import type { Caller } from '../caller.js';
 import type { EventPublisher } from '../events.js';
 import { isUuid } from '../ids.js';
@@ -9,24 +7,24 @@ import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from 
 import type { Station } from '../stations/station.entity.js';
 import type { StationRef, StationRepository } from '../stations/station.repository.js';
 import { operatedRowsWhere, operatesStation } from '../stations/station-scope.js';
+import type { Sql } from '../../db/sql.js';
 import type {
   AfterCommit,
   BootChange,
-  ConnectionChange,
+  ConnectionClosed,
+  ConnectionOpened,
   ConnectorStatusChange,
   StationObserver,
 } from '../stations/station-observer.js';
-import { statusColumns, type ConnectorErrorCode } from '../stations/station.types.js';
+import { StationEventRecorder } from './station-events.recorder.js';
 import { AlertSchema } from './alert.entity.js';
-import { ExpectedRebootSchema, type ExpectedReboot } from './expected-reboot.entity.js';
-import { decideFault } from './fault-rule.js';
-import { FaultSchema, type Fault } from './fault.entity.js';
+import { ExpectedRebootSchema } from './expected-reboot.entity.js';
+import { FaultSchema } from './fault.entity.js';
 import { invalidMonitoringQuery as invalid } from './monitoring.errors.js';
 import type {
   AlertFilter,
   AlertInput,
   AlertView,
-  BootNote,
   ConnectionEventView,
   FaultFilter,
   FaultView,
@@ -56,6 +54,7 @@ const nothing: AfterCommit = () => {};
 export class MonitoringService implements StationObserver {
   private readonly rebootGraceMs: number;
   private readonly history: StationHistoryService;
+  private readonly recorder: StationEventRecorder;
 
   constructor(
     private readonly orm: MikroORM,
@@ -65,32 +64,19 @@ export class MonitoringService implements StationObserver {
   ) {
     this.rebootGraceMs = options.rebootGraceMs ?? DEFAULT_REBOOT_GRACE_MS;
     this.history = new StationHistoryService(orm);
+    this.recorder = new StationEventRecorder(events);
   }
 
-  async connectionChanged(em: EntityManager, change: ConnectionChange): Promise<AfterCommit> {
-    const { station, online, at } = change;
+  /** A socket that went away: the history records it and an alert says so. */
+  async connectionClosed(em: EntityManager, change: ConnectionClosed): Promise<AfterCommit> {
+    const { station, at } = change;
     em.create(StationConnectionEventSchema, {
       station,
-      online,
+      online: false,
       reason: change.reason?.slice(0, 200) ?? null,
       nodeId: change.nodeId,
       at,
     });
-    // A socket replaced by a newer one: the station never stopped being reachable.
-    if (online && change.wasOnline) return nothing;
-    if (online) {
-      const offlineSeconds = change.offlineSince ? Math.round((at.getTime() - change.offlineSince.getTime()) / 1000) : null;
-      return this.raise(em, station, {
-        kind: 'STATION_ONLINE',
-        severity: 'INFO',
-        message:
-          offlineSeconds === null
-            ? `Station ${station.identity} is online`
-            : `Station ${station.identity} is back online after ${offlineSeconds} s offline`,
-        details: change.offlineSince ? { offlineSince: change.offlineSince.toISOString(), offlineSeconds: String(offlineSeconds) } : {},
-        at,
-      });
-    }
     return this.raise(em, station, {
       kind: 'STATION_OFFLINE',
       severity: 'WARNING',
@@ -100,127 +86,17 @@ export class MonitoringService implements StationObserver {
     });
   }
 
-  async connectorStatusesApplied(em: EntityManager, changes: readonly ConnectorStatusChange[]): Promise<AfterCommit> {
-    if (changes.length === 0) return nothing;
-    // The open fault of each connector, newest first, for the whole batch in one query; kept
-    // current below as faults open and close, since one connector may report twice.
-    const rows = await em.find(
-      FaultSchema,
-      { station: { $in: [...new Set(changes.map((c) => c.station.id))] }, open: true },
-      { orderBy: { openedAt: 'desc' } },
-    );
-    const openFaults = new Map<string, Fault>();
-    for (const fault of rows) {
-      const key = `${refId(fault.station)}:${fault.connectorId}`;
-      if (!openFaults.has(key)) openFaults.set(key, fault);
-    }
-    const afters = changes.map((change) => this.statusApplied(em, change, openFaults));
-    return () => afters.forEach((after) => after());
+  // The connection path's batches, in the station's raw transaction.
+  connectionsOpened(sql: Sql, changes: readonly ConnectionOpened[]): Promise<AfterCommit> {
+    return this.recorder.connectionsOpened(sql, changes);
   }
 
-  private statusApplied(em: EntityManager, change: ConnectorStatusChange, openFaults: Map<string, Fault>): AfterCommit {
-    const { station, report, occurredAt } = change;
-    const key = `${station.id}:${report.connectorId}`;
-    const open = openFaults.get(key) ?? null;
-    const decision = decideFault(
-      open
-        ? { errorCode: open.errorCode as ConnectorErrorCode, vendorId: open.vendorId ?? null, vendorErrorCode: open.vendorErrorCode ?? null }
-        : null,
-      { status: report.status, errorCode: report.errorCode, vendorId: report.vendorId ?? null, vendorErrorCode: report.vendorErrorCode ?? null },
-    );
-    const afters: AfterCommit[] = [];
-    if (decision.close && open) {
-      open.open = false;
-      open.closedAt = occurredAt;
-      openFaults.delete(key);
-      afters.push(
-        this.raise(em, station, {
-          kind: 'FAULT_CLEARED',
-          severity: 'INFO',
-          connectorId: report.connectorId,
-          message: `${where(station, report.connectorId)}: ${open.errorCode} cleared`,
-          details: {
-            errorCode: open.errorCode,
-            durationSeconds: String(Math.round((occurredAt.getTime() - open.openedAt.getTime()) / 1000)),
-          },
-          subject: { type: 'FAULT', id: open.id },
-          at: occurredAt,
-        }),
-      );
-    }
-    if (decision.open) {
-      const fault = em.create(FaultSchema, {
-        // Set now, not at flush: the alert below refers to it.
-        id: randomUUID(),
-        station,
-        connectorId: report.connectorId,
-        ...statusColumns(report),
-        open: true,
-        openedAt: occurredAt,
-        closedAt: null,
-      });
-      openFaults.set(key, fault);
-      const vendor = [report.vendorId, report.vendorErrorCode].filter(Boolean).join(' ');
-      afters.push(
-        this.raise(em, station, {
-          kind: 'FAULT_OPENED',
-          // A faulted connector cannot charge; a warning code on an available one still can.
-          severity: report.status === 'FAULTED' ? 'CRITICAL' : 'WARNING',
-          connectorId: report.connectorId,
-          message: `${where(station, report.connectorId)}: ${report.errorCode}${vendor ? ` (${vendor})` : ''}${report.info ? `: ${report.info}` : ''}`,
-          details: compact({
-            status: report.status,
-            errorCode: report.errorCode,
-            info: report.info,
-            vendorId: report.vendorId,
-            vendorErrorCode: report.vendorErrorCode,
-          }),
-          subject: { type: 'FAULT', id: fault.id },
-          at: occurredAt,
-        }),
-      );
-    }
-    return () => afters.forEach((after) => after());
+  connectorStatusesApplied(sql: Sql, changes: readonly ConnectorStatusChange[]): Promise<AfterCommit> {
+    return this.recorder.connectorStatusesApplied(sql, changes);
   }
 
-  async booted(em: EntityManager, changes: readonly BootChange[]): Promise<AfterCommit> {
-    if (changes.length === 0) return nothing;
-    const rows = await em.find(ExpectedRebootSchema, { station: { $in: [...new Set(changes.map((c) => c.station.id))] } });
-    const expectedReboots = new Map(rows.map((r) => [refId(r.station), r]));
-    const afters = changes.map((change) => {
-      const expected = expectedReboots.get(change.station.id) ?? null;
-      // Used up by this boot: a second boot in the same batch is not expected any more.
-      expectedReboots.delete(change.station.id);
-      return this.bootNoted(em, change, expected);
-    });
-    return () => afters.forEach((after) => after());
-  }
-
-  private bootNoted(em: EntityManager, change: BootChange, expected: ExpectedReboot | null): AfterCommit {
-    const { station, at } = change;
-    let note: BootNote;
-    if (expected && expected.expectedUntil.getTime() >= at.getTime()) {
-      note = expected.reason === 'RESET' ? 'AFTER_RESET' : 'AFTER_FIRMWARE_UPDATE';
-    } else if (!change.previousBootAt) {
-      note = 'FIRST_BOOT';
-    } else {
-      note = 'UNEXPECTED';
-    }
-    if (expected) em.remove(expected);
-    const firmware = station.firmwareVersion ?? null;
-    const firmwareChanged = change.previousFirmwareVersion !== null && firmware !== change.previousFirmwareVersion;
-    return this.raise(em, station, {
-      kind: 'STATION_BOOTED',
-      severity: note === 'UNEXPECTED' ? 'WARNING' : 'INFO',
-      message: `Station ${station.identity} booted (${BOOT_MESSAGES[note]})${firmwareChanged ? `, firmware ${change.previousFirmwareVersion} -> ${firmware}` : ''}`,
-      details: compact({
-        note,
-        firmwareVersion: firmware,
-        previousFirmwareVersion: change.previousFirmwareVersion,
-        previousBootAt: change.previousBootAt?.toISOString(),
-      }),
-      at,
-    });
+  booted(sql: Sql, changes: readonly BootChange[]): Promise<AfterCommit> {
+    return this.recorder.booted(sql, changes);
   }
 
   /** Records an alert in the caller's unit of work; the returned function publishes it after the commit. */
@@ -327,20 +203,6 @@ export class MonitoringService implements StationObserver {
   uptime(caller: Caller, station: UptimeStation, from: Date, to: Date, now?: Date): Promise<UptimeView> {
     return this.history.uptime(caller, station, from, to, now);
   }
-}
-
-const BOOT_MESSAGES: Record<BootNote, string> = {
-  FIRST_BOOT: 'first boot',
-  AFTER_RESET: 'after a reset',
-  AFTER_FIRMWARE_UPDATE: 'after a firmware update',
-  UNEXPECTED: 'unexpected: no reset or update was asked for',
-};
-
-const where = (station: Station, connectorId: number) =>
-  connectorId === 0 ? `Station ${station.identity}` : `Station ${station.identity} connector ${connectorId}`;
-
-function compact(values: Record<string, string | null | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
 }
 
 function cursorOf(after: string): [Date, string] {

@@ -1,55 +1,73 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql } from '../../db/sql.js';
 import type { Station } from './station.entity.js';
 import type { ConnectorStatusReport } from './station.types.js';
 
 /** Runs once the change is committed: publishes what the observer wrote. */
 export type AfterCommit = () => void;
 
-export interface ConnectionChange {
-  station: Station;
+/** A station as the connection path carries it: no entity, only what views and events name. */
+export interface StationKey {
+  id: string;
+  identity: string;
+  organisationId: string | null;
   online: boolean;
-  /** Online before this change (a replaced socket connects while still online). */
-  wasOnline: boolean;
-  /** When the station last went offline, for an online change. */
-  offlineSince: Date | null;
+}
+
+/** A socket that went away, or a dead node's station released (an ORM unit of work). */
+export interface ConnectionClosed {
+  station: Station;
   reason: string | null;
   nodeId: string;
   at: Date;
 }
 
+export interface ConnectionOpened {
+  station: StationKey;
+  /** Online before this change (a replaced socket connects while still online). */
+  wasOnline: boolean;
+  /** When the station last went offline. */
+  offlineSince: Date | null;
+  nodeId: string;
+  at: Date;
+}
+
 export interface ConnectorStatusChange {
-  station: Station;
+  station: StationKey;
   report: ConnectorStatusReport;
   /** The report's time as applied: the charger's, or receipt when it had none or ran ahead. */
   occurredAt: Date;
 }
 
 export interface BootChange {
-  station: Station;
+  station: StationKey;
   at: Date;
+  firmwareVersion: string | null;
   previousBootAt: Date | null;
   previousFirmwareVersion: string | null;
 }
 
 /**
- * Lets another area (monitoring) record the consequences of a station change in the same unit
- * of work, so both commit or neither does, and publish them after the commit. Called only for
- * changes that took effect: a late status report that was not applied is not passed on. Boots
- * and statuses arrive in batches (a reconnecting fleet's), so an observer reads what it needs
- * for all of them in one query.
+ * Lets another area (monitoring) record the consequences of a station change in the same
+ * transaction, so both commit or neither does, and publish them after the commit. Called only
+ * for changes that took effect: a late status report that was not applied is not passed on.
+ * Connects, boots and statuses come in floods when a fleet reconnects, so they arrive in
+ * batches on a raw SQL transaction (the hot path has no unit of work); a closed connection is
+ * rare and arrives in the station's ORM unit of work.
  */
 export interface StationObserver {
-  connectionChanged(em: EntityManager, change: ConnectionChange): Promise<AfterCommit>;
-  /** A batch of applied statuses, in the order they were applied (one connector may appear twice). */
-  connectorStatusesApplied(em: EntityManager, changes: readonly ConnectorStatusChange[]): Promise<AfterCommit>;
-  /** A batch of boots, in order. */
-  booted(em: EntityManager, changes: readonly BootChange[]): Promise<AfterCommit>;
+  connectionClosed(em: EntityManager, change: ConnectionClosed): Promise<AfterCommit>;
+  connectionsOpened(sql: Sql, changes: readonly ConnectionOpened[]): Promise<AfterCommit>;
+  /** In the order they were applied (one connector may appear twice). */
+  connectorStatusesApplied(sql: Sql, changes: readonly ConnectorStatusChange[]): Promise<AfterCommit>;
+  booted(sql: Sql, changes: readonly BootChange[]): Promise<AfterCommit>;
 }
 
 const nothing: AfterCommit = () => {};
 
 export const NO_STATION_OBSERVER: StationObserver = {
-  connectionChanged: async () => nothing,
+  connectionClosed: async () => nothing,
+  connectionsOpened: async () => nothing,
   connectorStatusesApplied: async () => nothing,
   booted: async () => nothing,
 };

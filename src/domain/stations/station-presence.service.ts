@@ -1,11 +1,12 @@
 import { BatchQueue, type Outcome } from '../../db/batch-queue.js';
 import type { Logger } from '../../logger.js';
 import type { EventPublisher } from '../events.js';
-import { NO_STATION_OBSERVER, type AfterCommit, type StationObserver } from './station-observer.js';
+import { NO_STATION_OBSERVER, type StationKey, type StationObserver } from './station-observer.js';
+import type { StationHotRows } from './station-hot-rows.js';
 import { stationNotFound } from './station.errors.js';
 import type { Station } from './station.entity.js';
 import type { StationRepository } from './station.repository.js';
-import { statusEventOf } from './station.views.js';
+import { stationKeyOf, statusEventOf } from './station.views.js';
 
 export interface StationPresenceOptions {
   nodeId: string;
@@ -32,6 +33,7 @@ export class StationPresence {
 
   constructor(
     private readonly repository: StationRepository,
+    private readonly hot: StationHotRows,
     private readonly events: EventPublisher,
     private readonly options: StationPresenceOptions,
     log: Logger,
@@ -47,49 +49,29 @@ export class StationPresence {
     return this.connects.submit({ identity, protocol, at: new Date() });
   }
 
-  // A fleet reconnecting at once: the connects that queued meanwhile are one unit of work.
+  // A fleet reconnecting at once: the connects that queued meanwhile are one transaction of
+  // three statements. A charger that connected twice in one batch counts once (the last).
   private async writeConnects(batch: readonly Connect[]): Promise<Outcome<void>[]> {
-    const em = this.repository.fork();
-    const stations = await this.repository.entitiesByIdentity(em, batch.map((c) => c.identity));
-    const afters: AfterCommit[] = [];
-    const outcomes: Outcome<void>[] = [];
-    for (const { identity, protocol, at } of batch) {
-      const station = stations.get(identity);
-      if (!station) {
-        outcomes.push({ ok: false, error: stationNotFound(identity) });
-        continue;
-      }
-      const wasOnline = station.online;
-      const offlineSince = station.disconnectedAt ?? null;
-      Object.assign(station, {
-        online: true,
-        ocppProtocol: protocol,
-        connectedNodeId: this.options.nodeId,
-        connectedAt: at,
-        lastSeenAt: at,
-      });
-      afters.push(
-        await this.observer.connectionChanged(em, {
-          station,
-          online: true,
-          wasOnline,
-          offlineSince,
-          reason: null,
+    const last = new Map(batch.map((c) => [c.identity, c]));
+    const { rows, after } = await this.hot.transaction(async (sql) => {
+      const rows = await this.hot.markConnected(sql, [...last.values()], this.options.nodeId);
+      const after = await this.observer.connectionsOpened(
+        sql,
+        rows.map((r) => ({
+          station: { id: r.id, identity: r.identity, organisationId: r.organisationId, online: true },
+          wasOnline: r.wasOnline,
+          offlineSince: r.offlineSince,
           nodeId: this.options.nodeId,
-          at,
-        }),
+          at: last.get(r.identity)!.at,
+        })),
       );
-      outcomes.push({ ok: true, value: undefined });
-    }
-    await em.flush();
-    batch.forEach(({ identity, at }, i) => {
-      if (outcomes[i]!.ok) this.connectedAt.set(identity, at);
+      return { rows, after };
     });
-    for (const after of afters) after();
-    batch.forEach(({ identity, at }, i) => {
-      if (outcomes[i]!.ok) this.publishConnection(stations.get(identity)!, true, at);
-    });
-    return outcomes;
+    const connected = new Map(rows.map((r) => [r.identity, r]));
+    for (const row of rows) this.connectedAt.set(row.identity, last.get(row.identity)!.at);
+    after();
+    for (const r of rows) this.publishConnection({ id: r.id, identity: r.identity, organisationId: r.organisationId, online: true }, last.get(r.identity)!.at);
+    return batch.map((c) => (connected.has(c.identity) ? { ok: true, value: undefined } : { ok: false, error: stationNotFound(c.identity) }));
   }
 
   async markDisconnected(identity: string, reason: string | null = null): Promise<void> {
@@ -102,20 +84,12 @@ export class StationPresence {
       // Only the socket this node opened goes offline: the charger may already be back on another node.
       const station = await this.repository.markOffline(tx, identity, { nodeId: this.options.nodeId, connectedAt }, now, lastSeen);
       if (!station) return null;
-      const after = await this.observer.connectionChanged(tx, {
-        station,
-        online: false,
-        wasOnline: true,
-        offlineSince: null,
-        reason,
-        nodeId: this.options.nodeId,
-        at: now,
-      });
+      const after = await this.observer.connectionClosed(tx, { station, reason, nodeId: this.options.nodeId, at: now });
       return { station, after };
     });
     if (!changed) return;
     changed.after();
-    this.publishConnection(changed.station, false, now);
+    this.publishConnection(stationKeyOf(changed.station), now);
   }
 
   /** A node that starts holds no sockets yet: whatever it held before a crash is offline. */
@@ -135,21 +109,13 @@ export class StationPresence {
       for (const station of stations) {
         Object.assign(station, { online: false, connectedNodeId: null, disconnectedAt: now });
         afters.push(
-          await this.observer.connectionChanged(tx, {
-            station,
-            online: false,
-            wasOnline: true,
-            offlineSince: null,
-            reason,
-            nodeId,
-            at: now,
-          }),
+          await this.observer.connectionClosed(tx, { station, reason, nodeId, at: now }),
         );
       }
       return { stations, afters };
     });
     for (const after of released.afters) after();
-    for (const station of released.stations) this.publishConnection(station, false, now);
+    for (const station of released.stations) this.publishConnection(stationKeyOf(station), now);
     return released.stations.length;
   }
 
@@ -180,7 +146,7 @@ export class StationPresence {
     return this.flushSeen();
   }
 
-  private publishConnection(station: Station, online: boolean, at: Date) {
-    this.events.publish('station.status', statusEventOf(station, at, { kind: 'CONNECTION', online }));
+  private publishConnection(station: StationKey, at: Date) {
+    this.events.publish('station.status', statusEventOf(station, at, { kind: 'CONNECTION', online: station.online }));
   }
 }

@@ -15,6 +15,7 @@ import type { Station } from './station.entity.js';
 import { StationSchema } from './station.entity.js';
 import { StationError } from './station.errors.js';
 import { generateStationPassword, hashStationPassword, STATION_PASSWORD } from './station-password.js';
+import type { StationHotRows } from './station-hot-rows.js';
 import type { StationRepository } from './station.repository.js';
 import type { SecurityProfile, StationCredentials, StationView } from './station.types.js';
 import { toStationView } from './station.views.js';
@@ -67,13 +68,14 @@ export class StationRegistry {
 
   constructor(
     private readonly repository: StationRepository,
+    private readonly hot: StationHotRows,
     private readonly audit: AuditService,
     private readonly options: { autoRegister: boolean },
     log: Logger,
   ) {
     this.credentials = new BatchQueue(
       async (identities) => {
-        const found = await this.repository.credentialsOf(identities);
+        const found = await this.hot.credentialsOf(identities);
         return identities.map((identity) => ({ ok: true, value: found.get(identity) ?? null }));
       },
       { name: 'station credentials', maxBatch: 500, concurrency: 2 },

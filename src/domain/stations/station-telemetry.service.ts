@@ -3,7 +3,8 @@ import type { Caller } from '../caller.js';
 import type { EventPublisher } from '../events.js';
 import { BatchQueue, type Outcome } from '../../db/batch-queue.js';
 import type { Logger } from '../../logger.js';
-import { NO_STATION_OBSERVER, type BootChange, type ConnectorStatusChange, type StationObserver } from './station-observer.js';
+import { NO_STATION_OBSERVER, type ConnectorStatusChange, type StationKey, type StationObserver } from './station-observer.js';
+import type { BootedRow, StationHotRows } from './station-hot-rows.js';
 import { stationNotFound } from './station.errors.js';
 import { StationReportSchema, type StationReportKind } from './station-report.entity.js';
 import type { StationRef, StationRepository } from './station.repository.js';
@@ -43,6 +44,7 @@ export class StationTelemetry {
 
   constructor(
     private readonly repository: StationRepository,
+    private readonly hot: StationHotRows,
     private readonly events: EventPublisher,
     log: Logger,
     private readonly observer: StationObserver = NO_STATION_OBSERVER,
@@ -64,67 +66,71 @@ export class StationTelemetry {
   }
 
   private async writeBoots(batch: readonly Boot[]): Promise<Outcome<void>[]> {
-    const em = this.repository.fork();
-    const stations = await this.repository.entitiesByIdentity(em, batch.map((b) => b.identity));
-    const changes: BootChange[] = [];
-    const outcomes = batch.map(({ identity, boot, at }): Outcome<void> => {
-      const station = stations.get(identity);
-      if (!station) return { ok: false, error: stationNotFound(identity) };
-      const previousBootAt = station.lastBootAt ?? null;
-      const previousFirmwareVersion = station.firmwareVersion ?? null;
-      Object.assign(station, {
-        vendor: boot.vendor,
-        model: boot.model,
-        serialNumber: boot.serialNumber ?? null,
-        chargeBoxSerialNumber: boot.chargeBoxSerialNumber ?? null,
-        firmwareVersion: boot.firmwareVersion ?? null,
-        iccid: boot.iccid ?? null,
-        imsi: boot.imsi ?? null,
-        meterType: boot.meterType ?? null,
-        meterSerialNumber: boot.meterSerialNumber ?? null,
-        lastBootAt: at,
-        lastSeenAt: at,
-      });
-      changes.push({ station, at, previousBootAt, previousFirmwareVersion });
-      return { ok: true, value: undefined };
+    const last = new Map(batch.map((b) => [b.identity, b]));
+    const { rows, after } = await this.hot.transaction(async (sql) => {
+      const rows = await this.hot.recordBoots(sql, [...last.values()]);
+      const after = await this.observer.booted(
+        sql,
+        rows.map((r) => ({
+          station: keyOf(r),
+          at: last.get(r.identity)!.at,
+          firmwareVersion: r.firmwareVersion,
+          previousBootAt: r.previousBootAt,
+          previousFirmwareVersion: r.previousFirmwareVersion,
+        })),
+      );
+      return { rows, after };
     });
-    const after = await this.observer.booted(em, changes);
-    await em.flush();
     after();
-    for (const { station, at } of changes) this.events.publish('station.status', statusEventOf(station, at, { kind: 'BOOT' }));
-    return outcomes;
+    for (const r of rows) this.events.publish('station.status', statusEventOf(keyOf(r), last.get(r.identity)!.at, { kind: 'BOOT' }));
+    const booted = new Set(rows.map((r) => r.identity));
+    return batch.map((b) => (booted.has(b.identity) ? { ok: true, value: undefined } : { ok: false, error: stationNotFound(b.identity) }));
   }
 
   private async writeStatuses(batch: readonly StatusReport[]): Promise<Outcome<{ applied: boolean }>[]> {
-    const em = this.repository.fork();
-    const stations = await this.repository.entitiesByIdentity(em, batch.map((s) => s.identity));
-    const known = batch.flatMap((s) => {
-      const station = stations.get(s.identity);
-      return station ? [{ station, connectorId: s.report.connectorId }] : [];
+    const { outcomes, changes, after } = await this.hot.transaction(async (sql) => {
+      const stations = await this.hot.keysOf(sql, [...new Set(batch.map((s) => s.identity))]);
+      const outcomes: Outcome<{ applied: boolean }>[] = [];
+      const changes: ConnectorStatusChange[] = [];
+      // A connector reported twice in one batch is written in a second round, after the first.
+      let rest = batch.map((item, index) => ({ item, index }));
+      while (rest.length > 0) {
+        const round: { item: StatusReport; index: number; station: StationKey; occurredAt: Date }[] = [];
+        const keys = new Set<string>();
+        const later: typeof rest = [];
+        for (const entry of rest) {
+          const station = stations.get(entry.item.identity);
+          if (!station) {
+            outcomes[entry.index] = { ok: false, error: stationNotFound(entry.item.identity) };
+            continue;
+          }
+          const key = `${station.id}:${entry.item.report.connectorId}`;
+          if (keys.has(key)) {
+            later.push(entry);
+            continue;
+          }
+          keys.add(key);
+          const { report, receivedAt } = entry.item;
+          // A charger clock running ahead must not make its statuses immune to later ones.
+          const occurredAt = report.occurredAt && report.occurredAt <= receivedAt ? report.occurredAt : receivedAt;
+          round.push({ ...entry, station, occurredAt });
+        }
+        if (round.length > 0) {
+          const applied = await this.hot.applyConnectorStatuses(
+            sql,
+            round.map((r) => ({ stationId: r.station.id, report: r.item.report, occurredAt: r.occurredAt, receivedAt: r.item.receivedAt })),
+          );
+          for (const r of round) {
+            const yes = applied.has(`${r.station.id}:${r.item.report.connectorId}`);
+            outcomes[r.index] = { ok: true, value: { applied: yes } };
+            if (yes) changes.push({ station: r.station, report: r.item.report, occurredAt: r.occurredAt });
+          }
+        }
+        rest = later;
+      }
+      const after = await this.observer.connectorStatusesApplied(sql, changes);
+      return { outcomes, changes, after };
     });
-    const connectors = known.length > 0 ? await this.repository.connectorsFor(em, known) : new Map<string, never>();
-    const changes: ConnectorStatusChange[] = [];
-    const outcomes = batch.map(({ identity, report, receivedAt }): Outcome<{ applied: boolean }> => {
-      const station = stations.get(identity);
-      if (!station) return { ok: false, error: stationNotFound(identity) };
-      const connector = connectors.get(`${station.id}:${report.connectorId}`)!;
-      // A charger clock running ahead must not make its statuses immune to later ones.
-      const occurredAt = report.occurredAt && report.occurredAt <= receivedAt ? report.occurredAt : receivedAt;
-      const applied = !connector.statusAt || connector.statusAt.getTime() <= occurredAt.getTime();
-      if (applied) Object.assign(connector, { ...statusColumns(report), statusAt: occurredAt });
-      em.create(ConnectorStatusEventSchema, {
-        station,
-        connectorId: report.connectorId,
-        ...statusColumns(report),
-        occurredAt,
-        receivedAt,
-        applied,
-      });
-      if (applied) changes.push({ station, report, occurredAt });
-      return { ok: true, value: { applied } };
-    });
-    const after = changes.length > 0 ? await this.observer.connectorStatusesApplied(em, changes) : () => {};
-    await em.flush();
     after();
     for (const { station, report, occurredAt } of changes) {
       this.events.publish(
@@ -175,3 +181,5 @@ export class StationTelemetry {
     return rows.map(toReportView);
   }
 }
+
+const keyOf = (r: BootedRow): StationKey => ({ id: r.id, identity: r.identity, organisationId: r.organisationId, online: r.online });

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { refId } from '../../db/ref.js';
 import { ALL, type Visibility } from '../accounts/viewer.js';
 import { isUuid } from '../ids.js';
@@ -51,7 +52,11 @@ export class StationRepository {
   private readonly refByIdentity = new Map<string, CachedRef>();
   private readonly refByStationId = new Map<string, CachedRef>();
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    // The raw pool of the hot paths (see StationHotRows).
+    private readonly pool: pg.Pool,
+  ) {}
 
   fork(): EntityManager {
     return this.orm.em.fork();
@@ -82,24 +87,6 @@ export class StationRepository {
     const station = await em.findOne(StationSchema, { identity });
     if (!station || !operatesStation(visibility, refId(station.organisation))) throw stationNotFound(identity);
     return station;
-  }
-
-  /** For a batch written by the station itself: its entities in one query, by identity (missing ones absent). */
-  async entitiesByIdentity(em: EntityManager, identities: readonly string[]): Promise<Map<string, Station>> {
-    const rows = await em.find(StationSchema, { identity: { $in: [...new Set(identities)] } });
-    return new Map(rows.map((s) => [s.identity, s]));
-  }
-
-  /** Connectors of these stations by `<stationId>:<connectorId>`, created (unsaved) where a report names a new one. */
-  async connectorsFor(em: EntityManager, wanted: readonly { station: Station; connectorId: number }[]): Promise<Map<string, Connector>> {
-    const stationIds = [...new Set(wanted.map((w) => w.station.id))];
-    const rows = await em.find(ConnectorSchema, { station: { $in: stationIds } });
-    const byKey = new Map(rows.map((c) => [`${refId(c.station)}:${c.connectorId}`, c]));
-    for (const { station, connectorId } of wanted) {
-      const key = `${station.id}:${connectorId}`;
-      if (!byKey.has(key)) byKey.set(key, em.create(ConnectorSchema, { station, connectorId }));
-    }
-    return byKey;
   }
 
   /** A station the caller finds (drivers: any; operators: their organisation's); null otherwise. */
@@ -251,26 +238,6 @@ export class StationRepository {
   }
 
   /** What the charger handshake needs; null for an unknown identity. */
-  /** What the handshakes of these chargers need, in one query; unknown identities are absent. */
-  async credentialsOf(identities: readonly string[]): Promise<Map<string, StationCredentials>> {
-    const rows = await this.fork().find(
-      StationSchema,
-      { identity: { $in: [...new Set(identities)] } },
-      { fields: ['id', 'identity', 'passwordHash', 'securityProfile', 'organisation'] },
-    );
-    return new Map(
-      rows.map((row) => [
-        row.identity,
-        {
-          id: row.id,
-          organisationId: refId(row.organisation),
-          passwordHash: row.passwordHash ?? null,
-          securityProfile: toProfile(row.securityProfile),
-        },
-      ]),
-    );
-  }
-
   /** Records a higher profile the station just connected with; never lowers it. */
   async raiseSecurityProfile(identity: string, profile: SecurityProfile): Promise<boolean> {
     return (await this.fork().nativeUpdate(StationSchema, { identity, securityProfile: { $lt: profile } }, { securityProfile: profile })) > 0;
@@ -328,14 +295,13 @@ export class StationRepository {
   /** One statement for every buffered last-seen time; a later time never goes back. */
   async flushLastSeen(seen: readonly (readonly [identity: string, at: Date])[]): Promise<void> {
     if (seen.length === 0) return;
-    await this.fork()
-      .getConnection()
-      .execute(
-        `update station s set last_seen_at = greatest(s.last_seen_at, v.seen)
-           from unnest(?::text[], ?::timestamptz[]) as v(identity, seen)
-          where s.identity = v.identity`,
-        [seen.map(([i]) => i), seen.map(([, d]) => d.toISOString())],
-      );
+    // On the raw pool: the ORM's execute spreads an array parameter into a list of values.
+    await this.pool.query(
+      `update station s set last_seen_at = greatest(s.last_seen_at, v.seen)
+         from unnest($1::text[], $2::timestamptz[]) as v(identity, seen)
+        where s.identity = v.identity`,
+      [seen.map(([i]) => i), seen.map(([, d]) => d)],
+    );
   }
 
   // --- for monitoring, sessions, access ---
@@ -355,7 +321,6 @@ export class StationRepository {
   }
 }
 
-const toProfile = (n: number): SecurityProfile => (n >= 2 ? 2 : n <= 0 ? 0 : 1);
 
 function toOperated(row: Pick<Station, 'id' | 'identity' | 'organisation' | 'ocppProtocol' | 'timeZone'>): OperatedStation {
   return {

@@ -154,6 +154,9 @@ export interface StationStatusEvent {
 /** OCPP security profiles we serve: 0 none, 1 Basic auth, 2 TLS + Basic auth. */
 export type SecurityProfile = 0 | 1 | 2;
 
+/** A stored profile as the type: anything above 2 is 2, anything below 0 is 0. */
+export const toProfile = (n: number): SecurityProfile => (n >= 2 ? 2 : n <= 0 ? 0 : 1);
+
 /** What the handshake needs to decide about a station; never leaves the domain. */
 export interface StationCredentials {
   id: string;

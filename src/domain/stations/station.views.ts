@@ -1,3 +1,4 @@
+import type { StationKey } from './station-observer.js';
 import { refId } from '../../db/ref.js';
 import { isoOrNull } from '../timestamps.js';
 import type { Connector } from './connector.entity.js';
@@ -71,8 +72,13 @@ export function toReportView(r: StationReport): StationReportView {
 }
 
 /** A `station.status` event of the station as it now is; callers set what changed. */
+/** An entity as the connection path names stations. */
+export function stationKeyOf(station: Station): StationKey {
+  return { id: station.id, identity: station.identity, organisationId: refId(station.organisation), online: station.online };
+}
+
 export function statusEventOf(
-  station: Station,
+  station: StationKey,
   at: Date,
   change: Partial<Omit<StationStatusEvent, 'stationId' | 'stationIdentity' | 'organisationId' | 'occurredAt'>> &
     Pick<StationStatusEvent, 'kind'>,
@@ -80,7 +86,7 @@ export function statusEventOf(
   return {
     stationId: station.id,
     stationIdentity: station.identity,
-    organisationId: refId(station.organisation),
+    organisationId: station.organisationId,
     connectorId: null,
     status: null,
     errorCode: null,
