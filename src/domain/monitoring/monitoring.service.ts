@@ -67,26 +67,11 @@ export class MonitoringService implements StationObserver {
     this.recorder = new StationEventRecorder(events);
   }
 
-  /** A socket that went away: the history records it and an alert says so. */
-  async connectionClosed(em: EntityManager, change: ConnectionClosed): Promise<AfterCommit> {
-    const { station, at } = change;
-    em.create(StationConnectionEventSchema, {
-      station,
-      online: false,
-      reason: change.reason?.slice(0, 200) ?? null,
-      nodeId: change.nodeId,
-      at,
-    });
-    return this.raise(em, station, {
-      kind: 'STATION_OFFLINE',
-      severity: 'WARNING',
-      message: `Station ${station.identity} went offline${change.reason ? ` (${change.reason})` : ''}`,
-      details: change.reason ? { reason: change.reason } : {},
-      at,
-    });
+  // The connection path's batches, in the station's raw transaction.
+  connectionsClosed(sql: Sql, changes: readonly ConnectionClosed[]): Promise<AfterCommit> {
+    return this.recorder.connectionsClosed(sql, changes);
   }
 
-  // The connection path's batches, in the station's raw transaction.
   connectionsOpened(sql: Sql, changes: readonly ConnectionOpened[]): Promise<AfterCommit> {
     return this.recorder.connectionsOpened(sql, changes);
   }

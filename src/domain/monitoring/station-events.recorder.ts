@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../db/sql.js';
 import type { EventPublisher } from '../events.js';
-import type { AfterCommit, BootChange, ConnectionOpened, ConnectorStatusChange, StationKey } from '../stations/station-observer.js';
+import type { AfterCommit, BootChange, ConnectionClosed, ConnectionOpened, ConnectorStatusChange, StationKey } from '../stations/station-observer.js';
 import type { ConnectorErrorCode } from '../stations/station.types.js';
 import { decideFault } from './fault-rule.js';
 import type { AlertInput, AlertView, BootNote, RebootReason } from './monitoring.types.js';
@@ -15,7 +15,7 @@ interface OpenFault {
 }
 
 /**
- * Monitoring's rows for the connection path: connection events, boot notes, faults and alerts
+ * Monitoring's rows for the connection path: connection events (in and out), boot notes, faults and alerts
  * for a batch of connects, boots or statuses, in raw SQL inside the station's transaction (see
  * StationObserver). A batch costs a few statements whatever its size; what is decided here is
  * the same as MonitoringService decides for single changes.
@@ -50,6 +50,28 @@ export class StationEventRecorder {
         };
       });
     return this.insertAlerts(sql, alerts);
+  }
+
+  async connectionsClosed(sql: Sql, changes: readonly ConnectionClosed[]): Promise<AfterCommit> {
+    if (changes.length === 0) return nothing;
+    await sql.query(
+      `insert into station_connection_event (station_id, online, reason, node_id, at)
+       select i.station_id, false, i.reason, i.node_id, i.at from unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) as i(station_id, reason, node_id, at)`,
+      [changes.map((c) => c.station.id), changes.map((c) => c.reason?.slice(0, 200) ?? null), changes.map((c) => c.nodeId), changes.map((c) => c.at)],
+    );
+    return this.insertAlerts(
+      sql,
+      changes.map(({ station, reason, at }): { station: StationKey; input: AlertInput } => ({
+        station,
+        input: {
+          kind: 'STATION_OFFLINE',
+          severity: 'WARNING',
+          message: `Station ${station.identity} went offline${reason ? ` (${reason})` : ''}`,
+          details: reason ? { reason } : {},
+          at,
+        },
+      })),
+    );
   }
 
   async booted(sql: Sql, changes: readonly BootChange[]): Promise<AfterCommit> {

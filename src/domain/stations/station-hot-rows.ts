@@ -12,6 +12,12 @@ export interface ConnectedRow {
   offlineSince: Date | null;
 }
 
+export interface KeyRow {
+  id: string;
+  identity: string;
+  organisationId: string | null;
+}
+
 export interface BootedRow {
   id: string;
   identity: string;
@@ -159,5 +165,36 @@ export class StationHotRows {
       [input, [...applied]],
     );
     return applied;
+  }
+
+  /**
+   * Takes these stations offline where this node's socket (opened at `connectedAt`) is still the
+   * one the row holds: the charger may already be back, here or on another node.
+   */
+  async markDisconnected(
+    sql: Sql,
+    sockets: readonly { identity: string; connectedAt: Date | null; at: Date; lastSeenAt: Date | null }[],
+    nodeId: string,
+  ): Promise<KeyRow[]> {
+    const { rows } = await sql.query<KeyRow>(
+      `update station s
+          set online = false, connected_node_id = null, disconnected_at = i.at, last_seen_at = coalesce(i.last_seen, s.last_seen_at), updated_at = now()
+         from unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::timestamptz[]) as i(identity, connected_at, at, last_seen)
+        where s.identity = i.identity and s.connected_node_id = $5 and (i.connected_at is null or s.connected_at = i.connected_at)
+       returning s.id, s.identity, s.organisation_id as "organisationId"`,
+      [sockets.map((x) => x.identity), sockets.map((x) => x.connectedAt), sockets.map((x) => x.at), sockets.map((x) => x.lastSeenAt), nodeId],
+    );
+    return rows;
+  }
+
+  /** Every station the database places on `nodeId` goes offline (the node restarted or died). */
+  async releaseNode(sql: Sql, nodeId: string, at: Date): Promise<KeyRow[]> {
+    const { rows } = await sql.query<KeyRow>(
+      `update station set online = false, connected_node_id = null, disconnected_at = $2, updated_at = now()
+        where connected_node_id = $1
+       returning id, identity, organisation_id as "organisationId"`,
+      [nodeId, at],
+    );
+    return rows;
   }
 }

@@ -1,6 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Sql } from '../../db/sql.js';
-import type { Station } from './station.entity.js';
 import type { ConnectorStatusReport } from './station.types.js';
 
 /** Runs once the change is committed: publishes what the observer wrote. */
@@ -14,9 +12,9 @@ export interface StationKey {
   online: boolean;
 }
 
-/** A socket that went away, or a dead node's station released (an ORM unit of work). */
+/** A socket that went away, or a station of a node that restarted or died. */
 export interface ConnectionClosed {
-  station: Station;
+  station: StationKey;
   reason: string | null;
   nodeId: string;
   at: Date;
@@ -51,12 +49,11 @@ export interface BootChange {
  * Lets another area (monitoring) record the consequences of a station change in the same
  * transaction, so both commit or neither does, and publish them after the commit. Called only
  * for changes that took effect: a late status report that was not applied is not passed on.
- * Connects, boots and statuses come in floods when a fleet reconnects, so they arrive in
- * batches on a raw SQL transaction (the hot path has no unit of work); a closed connection is
- * rare and arrives in the station's ORM unit of work.
+ * Connects, disconnects, boots and statuses come in floods when a fleet drops and reconnects,
+ * so they arrive in batches on a raw SQL transaction (the connection path has no unit of work).
  */
 export interface StationObserver {
-  connectionClosed(em: EntityManager, change: ConnectionClosed): Promise<AfterCommit>;
+  connectionsClosed(sql: Sql, changes: readonly ConnectionClosed[]): Promise<AfterCommit>;
   connectionsOpened(sql: Sql, changes: readonly ConnectionOpened[]): Promise<AfterCommit>;
   /** In the order they were applied (one connector may appear twice). */
   connectorStatusesApplied(sql: Sql, changes: readonly ConnectorStatusChange[]): Promise<AfterCommit>;
@@ -66,7 +63,7 @@ export interface StationObserver {
 const nothing: AfterCommit = () => {};
 
 export const NO_STATION_OBSERVER: StationObserver = {
-  connectionClosed: async () => nothing,
+  connectionsClosed: async () => nothing,
   connectionsOpened: async () => nothing,
   connectorStatusesApplied: async () => nothing,
   booted: async () => nothing,

@@ -2,17 +2,27 @@ import { BatchQueue, type Outcome } from '../../db/batch-queue.js';
 import type { Logger } from '../../logger.js';
 import type { EventPublisher } from '../events.js';
 import { NO_STATION_OBSERVER, type StationKey, type StationObserver } from './station-observer.js';
-import type { StationHotRows } from './station-hot-rows.js';
+import type { KeyRow, StationHotRows } from './station-hot-rows.js';
 import { stationNotFound } from './station.errors.js';
-import type { Station } from './station.entity.js';
 import type { StationRepository } from './station.repository.js';
-import { stationKeyOf, statusEventOf } from './station.views.js';
+import { statusEventOf } from './station.views.js';
 
 export interface StationPresenceOptions {
   nodeId: string;
   /** How often buffered lastSeenAt values are written. */
   seenFlushMs?: number;
 }
+
+interface Disconnect {
+  identity: string;
+  reason: string | null;
+  /** When this node's socket connected: only that socket's disconnect takes the station offline. */
+  connectedAt: Date | null;
+  lastSeenAt: Date | null;
+  at: Date;
+}
+
+const offline = (r: KeyRow): StationKey => ({ id: r.id, identity: r.identity, organisationId: r.organisationId, online: false });
 
 interface Connect {
   identity: string;
@@ -30,6 +40,7 @@ export class StationPresence {
   private readonly connectedAt = new Map<string, Date>();
   private readonly flushTimer: NodeJS.Timeout;
   private readonly connects: BatchQueue<Connect, void>;
+  private readonly disconnects: BatchQueue<Disconnect, void>;
 
   constructor(
     private readonly repository: StationRepository,
@@ -42,6 +53,7 @@ export class StationPresence {
     this.flushTimer = setInterval(() => void this.flushSeen().catch(() => {}), options.seenFlushMs ?? 10_000);
     this.flushTimer.unref();
     this.connects = new BatchQueue((batch) => this.writeConnects(batch), { name: 'station connects', maxBatch: 200, concurrency: 2 }, log);
+    this.disconnects = new BatchQueue((batch) => this.writeDisconnects(batch), { name: 'station disconnects', maxBatch: 200, concurrency: 2 }, log);
   }
 
   /** Resolves when the station's row says it is connected here, with its connection event committed. */
@@ -74,22 +86,30 @@ export class StationPresence {
     return batch.map((c) => (connected.has(c.identity) ? { ok: true, value: undefined } : { ok: false, error: stationNotFound(c.identity) }));
   }
 
-  async markDisconnected(identity: string, reason: string | null = null): Promise<void> {
-    const now = new Date();
-    const connectedAt = this.connectedAt.get(identity);
+  /** Resolves when the station's row says it is offline, unless its socket is already another one. */
+  markDisconnected(identity: string, reason: string | null = null): Promise<void> {
+    const connectedAt = this.connectedAt.get(identity) ?? null;
     this.connectedAt.delete(identity);
-    const lastSeen = this.seen.get(identity);
+    const lastSeenAt = this.seen.get(identity) ?? null;
     this.seen.delete(identity);
-    const changed = await this.repository.fork().transactional(async (tx) => {
-      // Only the socket this node opened goes offline: the charger may already be back on another node.
-      const station = await this.repository.markOffline(tx, identity, { nodeId: this.options.nodeId, connectedAt }, now, lastSeen);
-      if (!station) return null;
-      const after = await this.observer.connectionClosed(tx, { station, reason, nodeId: this.options.nodeId, at: now });
-      return { station, after };
+    return this.disconnects.submit({ identity, reason, connectedAt, lastSeenAt, at: new Date() });
+  }
+
+  // A fleet that drops at once (a network blip) is written a batch per transaction too.
+  private async writeDisconnects(batch: readonly Disconnect[]): Promise<Outcome<void>[]> {
+    const last = new Map(batch.map((d) => [d.identity, d]));
+    const { rows, after } = await this.hot.transaction(async (sql) => {
+      const rows = await this.hot.markDisconnected(sql, [...last.values()], this.options.nodeId);
+      const after = await this.observer.connectionsClosed(
+        sql,
+        rows.map((r) => ({ station: offline(r), reason: last.get(r.identity)!.reason, nodeId: this.options.nodeId, at: last.get(r.identity)!.at })),
+      );
+      return { rows, after };
     });
-    if (!changed) return;
-    changed.after();
-    this.publishConnection(stationKeyOf(changed.station), now);
+    after();
+    for (const r of rows) this.publishConnection(offline(r), last.get(r.identity)!.at);
+    // A socket that is no longer the station's (replaced, or back elsewhere) changes nothing: not an error.
+    return batch.map(() => ({ ok: true, value: undefined }));
   }
 
   /** A node that starts holds no sockets yet: whatever it held before a crash is offline. */
@@ -102,21 +122,15 @@ export class StationPresence {
    * as a disconnect would: for this node at start, or for a dead node whose lease expired.
    */
   async releaseStationsOfNode(nodeId: string, reason: string): Promise<number> {
-    const now = new Date();
-    const released = await this.repository.fork().transactional(async (tx) => {
-      const stations = await this.repository.heldBy(tx, nodeId);
-      const afters = [];
-      for (const station of stations) {
-        Object.assign(station, { online: false, connectedNodeId: null, disconnectedAt: now });
-        afters.push(
-          await this.observer.connectionClosed(tx, { station, reason, nodeId, at: now }),
-        );
-      }
-      return { stations, afters };
+    const at = new Date();
+    const { rows, after } = await this.hot.transaction(async (sql) => {
+      const rows = await this.hot.releaseNode(sql, nodeId, at);
+      const after = await this.observer.connectionsClosed(sql, rows.map((r) => ({ station: offline(r), reason, nodeId, at })));
+      return { rows, after };
     });
-    for (const after of released.afters) after();
-    for (const station of released.stations) this.publishConnection(stationKeyOf(station), now);
-    return released.stations.length;
+    after();
+    for (const r of rows) this.publishConnection(offline(r), at);
+    return rows.length;
   }
 
   /** The node holding the station's socket, or null when it is offline. */

@@ -250,30 +250,6 @@ export class StationRepository {
   }
 
   /**
-   * Takes the station offline when this node's socket (opened at `connectedAt`) is the one it
-   * holds; the charger may already be back on another node. Returns the row when it changed.
-   */
-  async markOffline(
-    em: EntityManager,
-    identity: string,
-    socket: { nodeId: string; connectedAt?: Date },
-    at: Date,
-    lastSeenAt?: Date,
-  ): Promise<Station | null> {
-    const count = await em.nativeUpdate(
-      StationSchema,
-      { identity, connectedNodeId: socket.nodeId, ...(socket.connectedAt ? { connectedAt: socket.connectedAt } : {}) },
-      { online: false, connectedNodeId: null, disconnectedAt: at, ...(lastSeenAt ? { lastSeenAt } : {}) },
-    );
-    return count === 0 ? null : em.findOneOrFail(StationSchema, { identity });
-  }
-
-  /** The stations a node holds sockets of, as the database last knew. */
-  heldBy(em: EntityManager, nodeId: string): Promise<Station[]> {
-    return em.find(StationSchema, { connectedNodeId: nodeId });
-  }
-
-  /**
    * Nodes the database places stations on, none of which connected within the last `seconds`
    * (a node that is still up takes new connections; a dead one has not since it died).
    */

@@ -72,11 +72,6 @@ export function toReportView(r: StationReport): StationReportView {
 }
 
 /** A `station.status` event of the station as it now is; callers set what changed. */
-/** An entity as the connection path names stations. */
-export function stationKeyOf(station: Station): StationKey {
-  return { id: station.id, identity: station.identity, organisationId: refId(station.organisation), online: station.online };
-}
-
 export function statusEventOf(
   station: StationKey,
   at: Date,
