@@ -11,8 +11,6 @@ export interface BatchQueueOptions {
   maxBatch: number;
   /** Batches in flight at once (each holds a database connection). */
   concurrency: number;
-  /** How long the first item of a batch waits for company; 0 writes it at once. */
-  lingerMs?: number;
 }
 
 interface Waiting<I, O> {
@@ -38,7 +36,6 @@ const MAX_CONFLICT_RETRIES = 3;
 export class BatchQueue<I, O> {
   private waiting: Waiting<I, O>[] = [];
   private inFlight = 0;
-  private lingering: NodeJS.Timeout | undefined;
   readonly stats = { batches: 0, items: 0, largest: 0 };
 
   constructor(
@@ -55,20 +52,6 @@ export class BatchQueue<I, O> {
   }
 
   private pump(): void {
-    const linger = this.options.lingerMs ?? 0;
-    if (linger > 0 && this.waiting.length < this.options.maxBatch && this.inFlight < this.options.concurrency) {
-      if (!this.lingering) {
-        this.lingering = setTimeout(() => {
-          this.lingering = undefined;
-          this.drainNow();
-        }, linger);
-      }
-      return;
-    }
-    this.drainNow();
-  }
-
-  private drainNow(): void {
     while (this.inFlight < this.options.concurrency && this.waiting.length > 0) {
       const batch = this.waiting.splice(0, this.options.maxBatch);
       this.inFlight += 1;
