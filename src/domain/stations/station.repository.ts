@@ -231,7 +231,10 @@ export class StationRepository {
 
   // One read fills both caches: the identity's (OCPP messages) and the id's (tariffs, costs).
   private cacheRef(identity: string, row: Pick<Station, 'id' | 'organisation' | 'timeZone'>): StationRef {
-    const entry: CachedRef = { id: row.id, organisationId: refId(row.organisation), timeZone: row.timeZone, at: Date.now() };
+    // Aged by up to half the TTL at random: a fleet cached within seconds (a reconnect storm)
+    // must not expire, and be read again, all in the same second.
+    const at = Date.now() - Math.random() * (REF_TTL_MS / 2);
+    const entry: CachedRef = { id: row.id, organisationId: refId(row.organisation), timeZone: row.timeZone, at };
     this.refByIdentity.set(identity, entry);
     this.refByStationId.set(row.id, entry);
     return { id: entry.id, organisationId: entry.organisationId };
