@@ -36,7 +36,7 @@ const envSchema = z.object({
   OCPP_PING_INTERVAL: seconds.default(30),
   OCPP_CALL_TIMEOUT: seconds.default(30),
   // Handshake admission (src/ocpp/handshake-gate.ts): running at once, waiting, longest wait.
-  OCPP_HANDSHAKE_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
+  OCPP_HANDSHAKE_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(256),
   OCPP_HANDSHAKE_QUEUE: z.coerce.number().int().min(0).max(100_000).default(2000),
   OCPP_HANDSHAKE_MAX_WAIT: seconds.default(5),
   // Sessions one id token may have at once (a token may override it); 0: no limit.

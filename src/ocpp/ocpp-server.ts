@@ -74,7 +74,7 @@ export function createOcppServer(options: OcppServerOptions): OcppServer {
   const stations = new Map<string, StationEntry>();
   const settling = new Set<Promise<void>>();
   let closing = false;
-  const gate = new HandshakeGate(options.handshakes ?? { concurrency: 64, maxQueued: 2000, maxWaitMs: 5000 });
+  const gate = new HandshakeGate(options.handshakes ?? { concurrency: 256, maxQueued: 2000, maxWaitMs: 5000 });
 
   for (const protocol of accepted) precompileSchemas(protocol);
 

@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     expect('embedded' in c.database).toBe(true);
     expect(c.redisUrl).toBeUndefined();
     expect(c.ocpp).toEqual({ autoRegister: false, allowUnsecured: true, heartbeatIntervalSeconds: 300, pingIntervalMs: 30_000, callTimeoutMs: 30_000,
-      handshakes: { concurrency: 64, maxQueued: 2000, maxWaitMs: 5000 },
+      handshakes: { concurrency: 256, maxQueued: 2000, maxWaitMs: 5000 },
     });
     expect(c.tls).toBeNull();
     expect(c.trustProxy).toBe(false);

@@ -197,4 +197,14 @@ export class StationHotRows {
     );
     return rows;
   }
+
+  /** Auto-registration: stations named by their identity, owned by no operator, defaults as `register` gives. */
+  async registerUnowned(identities: readonly string[]): Promise<void> {
+    await this.pool.query(
+      `insert into station (id, identity, name, organisation_id, created_at, updated_at)
+       select gen_random_uuid(), i.identity, i.identity, null, now(), now() from unnest($1::text[]) as i(identity)
+       on conflict (identity) do nothing`,
+      [identities],
+    );
+  }
 }

@@ -246,12 +246,7 @@ export class StationRegistry {
   async admit(identity: string): Promise<'known' | 'registered' | 'unknown'> {
     if (await this.repository.idOf(identity)) return 'known';
     if (!this.options.autoRegister || !STATION_IDENTITY.test(identity)) return 'unknown';
-    try {
-      await this.registrations.submit(identity);
-    } catch (err) {
-      // Two sockets (or nodes) racing to auto-register the same identity: the loser finds it registered.
-      if (!(err instanceof UniqueConstraintViolationException)) throw err;
-    }
+    await this.registrations.submit(identity);
     return 'registered';
   }
 
@@ -260,12 +255,10 @@ export class StationRegistry {
     return this.credentials.submit(identity);
   }
 
-  // As `register` by the system with the identity as its name, for a batch in one insert. A
-  // taken identity fails the batch, which is then retried one by one (see BatchQueue).
+  // As `register` by the system with the identity as its name, for a batch in one insert. An
+  // identity taken meanwhile (another socket or node won the race) counts as registered.
   private async autoRegister(identities: readonly string[]): Promise<Outcome<void>[]> {
-    const em = this.repository.fork();
-    for (const identity of new Set(identities)) em.create(StationSchema, { identity, name: identity, organisation: null });
-    await em.flush();
+    await this.hot.registerUnowned([...new Set(identities)]);
     return identities.map(() => ({ ok: true, value: undefined }));
   }
 
