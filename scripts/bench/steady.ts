@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { parseFlags } from '../load/args.js';
 import type { Fleet, FleetCharger, MeterReport } from '../load/bench-fleet.js';
-import type { Subscriber } from '../load/bench-subscriber.js';
+import type { Subscriber, SubscriberResults } from '../load/bench-subscriber.js';
 import { ensureIdTokens, ensureStations, ensureTariff } from '../load/graphql.js';
 import { MeterTemplate, rfidUid } from '../load/ocpp16.js';
 import { distribution, mergeCounts, type Distribution } from '../load/stats.js';
@@ -28,6 +28,7 @@ export async function steady(argv: string[]): Promise<number> {
       workers: { default: 1, integer: true, min: 1, help: 'worker threads for the chargers (the subscriber has its own)' },
       'connect-retries': { default: 3, integer: true, min: 0, help: 'reconnect attempts after a failed connect (each failure counts as an error)' },
       tariff: { default: true, help: 'price every station with a tariff (--tariff=false: off)' },
+      subscriber: { default: true, help: 'one graphql-ws subscriber on meterValuesReceived (--subscriber=false: none, to see what live fan-out costs)' },
       prefix: { default: 'BENCH', help: 'station identity prefix' },
       url: { default: '', help: 'target an already running CSMS (http://host:port; it needs AUTH_MAX_CONCURRENT_SESSIONS=0)' },
       token: { default: '', help: 'bearer token for the GraphQL API and subscription (or CSMS_API_TOKEN; default: log in as ADMIN_EMAIL)' },
@@ -52,9 +53,11 @@ export async function steady(argv: string[]): Promise<number> {
     log(`setup: ${st.created} stations registered (${st.existing} existed), one tag${flags.tariff ? ', a tariff on each' : ''} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     // 2. The subscriber and the fleets, each in a worker thread of this process.
-    const subscriber = await workerHandle<Subscriber>({ role: 'subscriber', args: [target.graphqlWsUrl, `${flags.prefix}-`, token] });
-    handles.push(subscriber as Handle<unknown>);
-    await subscriber.call('start');
+    const subscriber = flags.subscriber ? await workerHandle<Subscriber>({ role: 'subscriber', args: [target.graphqlWsUrl, `${flags.prefix}-`, token] }) : null;
+    if (subscriber) {
+      handles.push(subscriber as Handle<unknown>);
+      await subscriber.call('start');
+    }
     const fleetCount = Math.min(flags.workers, n);
     const fleets: Handle<Fleet>[] = [];
     for (let w = 0; w < fleetCount; w++) {
@@ -90,10 +93,10 @@ export async function steady(argv: string[]): Promise<number> {
     const meter = meters.reduce<MeterReport>((a, m) => ({ sent: a.sent + m.sent, acked: a.acked + m.acked, samplesAcked: a.samplesAcked + m.samplesAcked, deferred: a.deferred + m.deferred, maxDeferMs: Math.max(a.maxDeferMs, m.maxDeferMs), openAtEnd: a.openAtEnd + m.openAtEnd, eventLoopUtilization: Math.max(a.eventLoopUtilization, m.eventLoopUtilization) }), { sent: 0, acked: 0, samplesAcked: 0, deferred: 0, maxDeferMs: 0, openAtEnd: 0, eventLoopUtilization: 0 });
 
     // 5. Live events catch up; stop the transactions and hang up.
-    const eventsSeen = await subscriber.call('drain', meter.acked, 3000);
+    const eventsSeen = subscriber ? await subscriber.call('drain', meter.acked, 3000) : 0;
     log(`steady done: ${meter.sent} MeterValues sent, ${meter.acked} acknowledged; ${eventsSeen} live events; stopping`);
     const stops = await Promise.all(fleets.map((f) => f.call('stop', Math.ceil(200 / fleetCount))));
-    const sub = await subscriber.call('stop');
+    const sub: SubscriberResults = subscriber ? await subscriber.call('stop') : NO_SUBSCRIBER;
     const results = await Promise.all(fleets.map((f) => f.call('results')));
 
     // 6. Durability: every acknowledged sample must be in meter_sample.
@@ -112,7 +115,7 @@ export async function steady(argv: string[]): Promise<number> {
     const latency = byAction.MeterValues ?? distribution(new Float64Array(0));
     const delivery = distribution(sub.delivery);
     const report = {
-      config: { chargers: n, intervalSeconds: flags.interval, durationSeconds: flags.duration, rampSeconds: flags.ramp, samplesPerMessage: flags.samples, tariff: flags.tariff, workers: flags.workers },
+      config: { chargers: n, intervalSeconds: flags.interval, durationSeconds: flags.duration, rampSeconds: flags.ramp, samplesPerMessage: flags.samples, tariff: flags.tariff, subscriber: flags.subscriber, workers: flags.workers },
       ramp: { ...ramp, latencyMsByAction: Object.fromEntries(Object.entries(byAction).filter(([a]) => a !== 'MeterValues' && a !== 'StopTransaction')), server: rampServer },
       steady: { windowSeconds: round(windowSeconds), callsSent: meter.sent, callsAcknowledged: meter.acked, callsPerSecond: round(meter.sent / windowSeconds), expectedCallsPerSecond: round(ramp.transactionsStarted / flags.interval), latencyMs: latency, deferredSends: meter.deferred, maxDeferMs: meter.maxDeferMs, server: steadyServer },
       connectionsHeldAtEnd: { client: meter.openAtEnd, server: connectionsAtEnd },
@@ -126,15 +129,15 @@ export async function steady(argv: string[]): Promise<number> {
       { name: 'CALL->CALLRESULT p99 < 50 ms', pass: latency.p99 < 50, measured: `${latency.p99} ms` },
       { name: 'no error', pass: errorTotal === 0, measured: `${errorTotal}` },
       { name: 'every acknowledged sample stored', pass: stored === meter.samplesAcked, measured: `${stored} of ${meter.samplesAcked}` },
-      { name: 'meter -> subscriber delivery p99 < 100 ms', pass: delivery.p99 < 100, measured: `${delivery.p99} ms (${sub.events} of ${meter.acked} events)` },
     ];
+    if (subscriber) goals.push({ name: 'meter -> subscriber delivery p99 < 100 ms', pass: delivery.p99 < 100, measured: `${delivery.p99} ms (${sub.events} of ${meter.acked} events)` });
     const d = (x: Distribution) => `p50 ${x.p50} / p95 ${x.p95} / p99 ${x.p99} / max ${x.max} ms (n=${x.count})`;
     const srv = (p: typeof steadyServer) => (p ? `RSS ${p.rssMB.start} -> ${p.rssMB.end} MB (max ${p.rssMB.max}), cores mean ${p.cores.mean} / max ${p.cores.max}` : 'not sampled (--url)');
     await finish('steady', startedAt, flags.out, report, goals, [
       `Ramp                     ${ramp.connected} connected, ${ramp.transactionsStarted} transactions in ${(ramp.durationMs / 1000).toFixed(1)} s`,
       `Steady calls/s           ${report.steady.callsPerSecond} (expected ${report.steady.expectedCallsPerSecond}); ${meter.sent} sent, ${meter.acked} acknowledged; ${meter.deferred} deferred`,
       `CALL->CALLRESULT         ${d(latency)}`,
-      `Subscription delivery    ${d(delivery)}; ${sub.events} of ${meter.acked} events`,
+      `Subscription delivery    ${subscriber ? `${d(delivery)}; ${sub.events} of ${meter.acked} events` : 'no subscriber (--subscriber=false)'}`,
       `Errors                   ${errorTotal}${errorTotal ? `: ${JSON.stringify(errors)}` : ''}`,
       `Samples                  acknowledged ${meter.samplesAcked}, stored ${stored} ${stored === meter.samplesAcked ? '(equal)' : '(MISMATCH)'}`,
       `Server process, steady   ${srv(steadyServer)}`,
@@ -145,6 +148,15 @@ export async function steady(argv: string[]): Promise<number> {
     await target.stop();
   }
 }
+
+const NO_SUBSCRIBER: SubscriberResults = {
+  events: 0,
+  otherEvents: 0,
+  delivery: new Float64Array(0),
+  toServer: new Float64Array(0),
+  fromServer: new Float64Array(0),
+  errors: {},
+};
 
 /** Rows in meter_sample of the given stations' transactions, read directly from the database. */
 async function storedSamples(identityLike: string, transactionIds: number[]): Promise<number> {
