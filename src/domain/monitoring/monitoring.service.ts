@@ -33,7 +33,7 @@ import type {
   StatusEventView,
   UptimeView,
 } from './monitoring.types.js';
-import { toAlertView, toFaultView } from './monitoring.views.js';
+import { alertColumns, toAlertView, toFaultView } from './monitoring.views.js';
 import { StationConnectionEventSchema } from './station-connection-event.entity.js';
 import { StationHistoryService, type UptimeStation } from './station-history.service.js';
 
@@ -86,17 +86,7 @@ export class MonitoringService implements StationObserver {
 
   /** Records an alert in the caller's unit of work; the returned function publishes it after the commit. */
   raise(em: EntityManager, station: Station, input: AlertInput): AfterCommit {
-    const alert = em.create(AlertSchema, {
-      station,
-      kind: input.kind,
-      severity: input.severity,
-      connectorId: input.connectorId ?? null,
-      message: input.message.slice(0, 500),
-      details: input.details ?? {},
-      subjectType: input.subject?.type ?? null,
-      subjectId: input.subject?.id ?? null,
-      at: input.at ?? new Date(),
-    });
+    const alert = em.create(AlertSchema, { station, ...alertColumns(input) });
     return () => this.events.publish('station.alert', toAlertView(alert, station));
   }
 

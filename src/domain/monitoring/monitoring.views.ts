@@ -5,7 +5,7 @@ import type { ConnectorErrorCode, ConnectorStatus } from '../stations/station.ty
 import { isoOrNull } from '../timestamps.js';
 import type { Alert } from './alert.entity.js';
 import type { Fault } from './fault.entity.js';
-import type { AlertView, ConnectionEventView, FaultView, ReportedStatusView, StatusEventView } from './monitoring.types.js';
+import type { AlertInput, AlertView, ConnectionEventView, FaultView, ReportedStatusView, StatusEventView } from './monitoring.types.js';
 import type { StationConnectionEvent } from './station-connection-event.entity.js';
 
 // Rows of monitoring as the edges and events see them.
@@ -63,5 +63,19 @@ function reportedStatus(r: Pick<Fault, 'status' | 'errorCode' | 'info' | 'vendor
     info: r.info ?? null,
     vendorId: r.vendorId ?? null,
     vendorErrorCode: r.vendorErrorCode ?? null,
+  };
+}
+
+/** An alert's own columns as raised: the one place its defaults and the message bound are set. */
+export function alertColumns(input: AlertInput) {
+  return {
+    kind: input.kind,
+    severity: input.severity,
+    connectorId: input.connectorId ?? null,
+    message: input.message.slice(0, 500),
+    details: input.details ?? {},
+    subjectType: input.subject?.type ?? null,
+    subjectId: input.subject?.id ?? null,
+    at: input.at ?? new Date(),
   };
 }

@@ -5,6 +5,7 @@ import type { AfterCommit, BootChange, ConnectionClosed, ConnectionOpened, Conne
 import type { ConnectorErrorCode } from '../stations/station.types.js';
 import { decideFault } from './fault-rule.js';
 import type { AlertInput, AlertView, BootNote, RebootReason } from './monitoring.types.js';
+import { alertColumns } from './monitoring.views.js';
 
 interface OpenFault {
   id: string;
@@ -205,20 +206,17 @@ export class StationEventRecorder {
   /** The alerts in one statement; the returned function publishes them after the commit. */
   private async insertAlerts(sql: Sql, alerts: readonly { station: StationKey; input: AlertInput }[]): Promise<AfterCommit> {
     if (alerts.length === 0) return nothing;
-    const views: AlertView[] = alerts.map(({ station, input }) => ({
-      id: randomUUID(),
-      stationId: station.id,
-      stationIdentity: station.identity,
-      organisationId: station.organisationId,
-      kind: input.kind,
-      severity: input.severity,
-      connectorId: input.connectorId ?? null,
-      message: input.message.slice(0, 500),
-      details: input.details ?? {},
-      subjectType: input.subject?.type ?? null,
-      subjectId: input.subject?.id ?? null,
-      at: (input.at ?? new Date()).toISOString(),
-    }));
+    const views: AlertView[] = alerts.map(({ station, input }) => {
+      const columns = alertColumns(input);
+      return {
+        id: randomUUID(),
+        stationId: station.id,
+        stationIdentity: station.identity,
+        organisationId: station.organisationId,
+        ...columns,
+        at: columns.at.toISOString(),
+      };
+    });
     await sql.query(
       `insert into alert (id, station_id, kind, severity, connector_id, message, details, subject_type, subject_id, at)
        select i.id, i."stationId", i.kind, i.severity, i."connectorId", i.message, i.details, i."subjectType", i."subjectId", i.at

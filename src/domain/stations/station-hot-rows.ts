@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction, type Sql } from '../../db/sql.js';
 import type { StationKey } from './station-observer.js';
-import { toProfile } from './station.types.js';
+import { statusColumns, toProfile } from './station.types.js';
 import type { BootInfo, ConnectorStatusReport, StationCredentials } from './station.types.js';
 
 export interface ConnectedRow {
@@ -36,17 +36,8 @@ export interface StatusRow {
 }
 
 const STATUS_RECORD =
-  'station_id uuid, connector_id int, status text, error_code text, info text, vendor_id text, vendor_error_code text, occurred_at timestamptz, received_at timestamptz';
+  'station_id uuid, connector_id int, status text, "errorCode" text, info text, "vendorId" text, "vendorErrorCode" text, occurred_at timestamptz, received_at timestamptz';
 
-function snakeStatus(report: ConnectorStatusReport) {
-  return {
-    status: report.status,
-    error_code: report.errorCode,
-    info: report.info ?? null,
-    vendor_id: report.vendorId ?? null,
-    vendor_error_code: report.vendorErrorCode ?? null,
-  };
-}
 
 /**
  * Station and connector rows on the connection path, in raw SQL on the raw pool: a fleet that
@@ -140,14 +131,14 @@ export class StationHotRows {
       reports.map((r) => ({
         station_id: r.stationId,
         connector_id: r.report.connectorId,
-        ...snakeStatus(r.report),
+        ...statusColumns(r.report),
         occurred_at: r.occurredAt,
         received_at: r.receivedAt,
       })),
     );
     const { rows } = await sql.query<{ station_id: string; connector_id: number }>(
       `insert into connector (id, station_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, status_at, updated_at)
-       select gen_random_uuid(), i.station_id, i.connector_id, i.status, i.error_code, i.info, i.vendor_id, i.vendor_error_code, i.occurred_at, now()
+       select gen_random_uuid(), i.station_id, i.connector_id, i.status, i."errorCode", i.info, i."vendorId", i."vendorErrorCode", i.occurred_at, now()
          from jsonb_to_recordset($1::jsonb) as i(${STATUS_RECORD})
        on conflict (station_id, connector_id) do update
           set status = excluded.status, error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,
@@ -159,7 +150,7 @@ export class StationHotRows {
     const applied = new Set(rows.map((r) => `${r.station_id}:${r.connector_id}`));
     await sql.query(
       `insert into connector_status_event (station_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, occurred_at, received_at, applied)
-       select i.station_id, i.connector_id, i.status, i.error_code, i.info, i.vendor_id, i.vendor_error_code, i.occurred_at, i.received_at,
+       select i.station_id, i.connector_id, i.status, i."errorCode", i.info, i."vendorId", i."vendorErrorCode", i.occurred_at, i.received_at,
               (i.station_id::text || ':' || i.connector_id) = any($2::text[])
          from jsonb_to_recordset($1::jsonb) as i(${STATUS_RECORD})`,
       [input, [...applied]],

@@ -132,11 +132,6 @@ export class StationRepository {
     return out;
   }
 
-  /** The connector row, created in the unit of work when the station reports it for the first time. */
-  async connectorFor(em: EntityManager, station: Station, connectorId: number): Promise<Connector> {
-    return (await em.findOne(ConnectorSchema, { station, connectorId })) ?? em.create(ConnectorSchema, { station, connectorId });
-  }
-
   /** The connector ids the station has reported. */
   async connectorIds(stationId: string): Promise<number[]> {
     const rows = await this.fork().find(ConnectorSchema, { station: stationId }, { fields: ['connectorId'] });
